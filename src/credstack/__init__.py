@@ -1,0 +1,3 @@
+"""credstack: stackable micro-credentials."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The HTTP edge: FastAPI routers (the OpenAPI description is the public contract)."""

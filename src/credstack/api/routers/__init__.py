@@ -1,0 +1,12 @@
+"""API routers, mounted under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def register(app: FastAPI) -> None:
+    from credstack.api.routers import achievements, frameworks
+
+    app.include_router(frameworks.router, prefix="/api/v1")
+    app.include_router(achievements.router, prefix="/api/v1")

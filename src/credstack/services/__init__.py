@@ -1,0 +1,1 @@
+"""Application services: use cases that combine domain objects with storage and I/O."""

@@ -1,0 +1,50 @@
+"""One place commits: a use case runs inside a unit of work and commits once.
+
+Repositories share the unit's connection and never commit; leaving the block without
+``commit()`` rolls everything back, which is what makes imports all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, RootTransaction
+
+from credstack.store.achievements import AchievementRepository
+from credstack.store.audit import AuditLog
+from credstack.store.frameworks import FrameworkRepository
+from credstack.store.institutions import InstitutionRepository, LearnerRepository
+
+
+class UnitOfWork:
+    conn: Connection
+    institutions: InstitutionRepository
+    frameworks: FrameworkRepository
+    achievements: AchievementRepository
+    learners: LearnerRepository
+    audit: AuditLog
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._tx: RootTransaction | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self.conn = self.engine.connect()
+        self._tx = self.conn.begin()
+        self.institutions = InstitutionRepository(self.conn)
+        self.frameworks = FrameworkRepository(self.conn)
+        self.achievements = AchievementRepository(self.conn)
+        self.learners = LearnerRepository(self.conn)
+        self.audit = AuditLog(self.conn)
+        return self
+
+    def commit(self) -> None:
+        assert self._tx is not None, "commit() outside the unit of work"
+        self._tx.commit()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._tx is not None and self._tx.is_active:
+            self._tx.rollback()
+        self.conn.close()

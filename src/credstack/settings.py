@@ -1,0 +1,43 @@
+"""Configuration: one object, built once in the composition root, passed down.
+
+Every value comes from an environment variable with the ``CREDSTACK_`` prefix; nothing
+reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_SECRET = "credstack-demo-secret-not-for-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDSTACK_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///credstack.db"
+    secret_key: SecretStr = SecretStr(DEMO_SECRET)
+    base_url: str = "http://127.0.0.1:8000"
+    institution_slug: str = "default"
+    institution_name: str = "credstack institution"
+    ects_per_credit_hour: Decimal = Decimal(2)
+    currency: str = "EUR"
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key.get_secret_value() == DEMO_SECRET:
+                raise ValueError("CREDSTACK_SECRET_KEY must be set to a real secret in production")
+            if len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("CREDSTACK_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]

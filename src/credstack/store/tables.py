@@ -1,0 +1,209 @@
+"""The tables. Persistence adapts to the domain: repositories turn these rows into domain objects."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Money = Numeric(12, 2)
+CreditAmount = Numeric(8, 2)
+
+
+def _created() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+institutions = Table(
+    "institutions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("url", Text),
+    Column("ects_per_credit_hour", Numeric(6, 3), nullable=False),
+    Column("currency", String(3), nullable=False),
+    _created(),
+)
+
+frameworks = Table(
+    "frameworks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("identifier", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("creator", Text),
+    Column("uri", Text),
+    Column("version", Text),
+    Column("language", Text),
+    Column("description", Text),
+    Column("adoption_status", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("source_format", String(20), nullable=False),
+    Column("extra", Json, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "identifier", "revision", name="uq_frameworks_revision"),
+)
+
+competencies = Table(
+    "competencies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("identifier", Text, nullable=False),
+    Column("code", Text),
+    Column("statement", Text, nullable=False),
+    Column("abbreviated", Text),
+    Column("item_type", Text),
+    Column("education_levels", Json, nullable=False),
+    Column("language", Text),
+    Column("uri", Text),
+    Column("notes", Text),
+    Column("keywords", Json, nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("parent_identifier", Text),
+    Column("extra", Json, nullable=False),
+    UniqueConstraint("framework_id", "identifier", name="uq_competencies_identifier"),
+    Index("ix_competencies_code", "framework_id", "code"),
+)
+
+competency_associations = Table(
+    "competency_associations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", ForeignKey("frameworks.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("identifier", Text, nullable=False),
+    Column("type", String(80), nullable=False),
+    Column("origin_identifier", Text, nullable=False),
+    Column("origin_uri", Text),
+    Column("origin_title", Text),
+    Column("destination_identifier", Text, nullable=False),
+    Column("destination_uri", Text),
+    Column("destination_title", Text),
+    Column("external", Boolean, nullable=False),
+    Column("sequence", Integer),
+    Column("grouping", Text),
+    Column("extra", Json, nullable=False),
+    UniqueConstraint("framework_id", "identifier", name="uq_competency_associations_identifier"),
+)
+
+achievements = Table(
+    "achievements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("criteria", Text, nullable=False),
+    Column("level", Integer),
+    Column("credit_amount", CreditAmount),
+    Column("credit_unit", String(20)),
+    Column("validity_months", Integer),
+    Column("price_amount", Money),
+    Column("price_currency", String(3)),
+    Column("state", String(20), nullable=False),
+    Column("next_review", Date),
+    Column("tags", Json, nullable=False),
+    Column("expected_hours", Integer),
+    Column("employer_partners", Json, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_achievements_code"),
+)
+
+achievement_alignments = Table(
+    "achievement_alignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False),
+    Column("competency_id", ForeignKey("competencies.id", ondelete="RESTRICT"), nullable=False),
+    Column("level_reached", Integer, nullable=False),
+    UniqueConstraint("achievement_id", "competency_id", name="uq_achievement_alignments_pair"),
+    Index("ix_achievement_alignments_competency", "competency_id"),
+)
+
+rubrics = Table(
+    "rubrics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("framework_id", ForeignKey("frameworks.id", ondelete="CASCADE")),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), unique=True),
+    Column("identifier", Text),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("pass_rule", Json, nullable=False),
+    Column("extra", Json, nullable=False),
+)
+
+rubric_criteria = Table(
+    "rubric_criteria",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rubric_id", ForeignKey("rubrics.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("identifier", Text),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("weight", Numeric(6, 3), nullable=False),
+    Column("competencies", Json, nullable=False),
+    Column("levels", Json, nullable=False),
+    Column("extra", Json, nullable=False),
+)
+
+learners = Table(
+    "learners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("external_id", Text),
+    _created(),
+    UniqueConstraint("institution_id", "email", name="uq_learners_email"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE")),
+    Column("actor", Text, nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("subject_type", String(40), nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("detail", Json, nullable=False),
+)
