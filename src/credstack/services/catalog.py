@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from credstack.domain.achievement import Achievement, Alignment
+from credstack.domain.achievement import Achievement, AchievementKind, Alignment
 from credstack.domain.errors import InvalidInput, NotFound, Problem
 from credstack.domain.institution import Institution
 from credstack.interop.achievements_io import (
@@ -17,6 +17,7 @@ from credstack.interop.achievements_io import (
 from credstack.services.institutions import ensure_institution
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.achievements import CatalogFilter, StoredAchievement
+from credstack.store.frameworks import FrameworkSummary
 
 
 @dataclass(frozen=True)
@@ -175,3 +176,44 @@ def achievement_detail(uow: UnitOfWork, achievement_id: int) -> StoredAchievemen
     if found is None:
         raise NotFound("achievement", achievement_id)
     return found
+
+
+# ---- reading, for the API and the pages ------------------------------------------------
+
+
+def institution_profile(uow: UnitOfWork, *, institution: Institution) -> Institution:
+    """The stored institution (its name, currency and credit conversion), or ``institution``
+    itself before anything has been stored for it."""
+    with uow:
+        found = uow.institutions.get(institution.slug)
+    return found[1] if found else institution
+
+
+@dataclass(frozen=True)
+class CatalogOverview:
+    institution: Institution
+    frameworks: list[FrameworkSummary]
+    by_kind: dict[AchievementKind, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def catalog_overview(uow: UnitOfWork, *, institution: Institution) -> CatalogOverview:
+    """The institution, its frameworks and how many achievements of each kind it offers."""
+    with uow:
+        found = uow.institutions.get(institution.slug)
+        if found is None:
+            return CatalogOverview(institution, [], {})
+        institution_id, stored = found
+        counts = uow.achievements.count_by_kind(institution_id)
+        summaries = uow.frameworks.summaries(institution_id)
+    by_kind = {k: counts[k.value] for k in AchievementKind if counts.get(k.value)}
+    return CatalogOverview(stored, summaries, by_kind)
+
+
+def alignment_counts(uow: UnitOfWork, *, framework_id: int) -> dict[int, int]:
+    """For each competency (row id) of a framework, how many achievements align to it."""
+    with uow:
+        return uow.achievements.count_by_competency(framework_id)

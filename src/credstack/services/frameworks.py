@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from credstack.domain.errors import NotFound
+from credstack.domain.institution import Institution
 from credstack.interop.case_csv import parse_case_csv
 from credstack.interop.case_json import CasePackage, export_case_package, parse_case_json
 from credstack.services.institutions import ensure_institution
 from credstack.services.unit_of_work import UnitOfWork
-from credstack.store.frameworks import CompetencyRow
+from credstack.store.frameworks import CompetencyRow, FrameworkSummary
 
 Format = Literal["auto", "json", "csv"]
 
@@ -65,7 +66,7 @@ def content_hash(package: CasePackage) -> str:
 def import_framework(
     uow: UnitOfWork,
     *,
-    institution: Any,
+    institution: Institution,
     data: bytes,
     filename: str | None = None,
     fmt: Format = "auto",
@@ -125,6 +126,19 @@ def import_framework(
     )
 
 
+def resolve_framework_id(uow: UnitOfWork, *, institution: Institution, key: str) -> int:
+    """A framework's id from its numeric id or its identifier (then the latest revision)."""
+    with uow:
+        institution_id, _ = ensure_institution(uow, institution)
+        summaries = uow.frameworks.summaries(institution_id)
+    by_id = [s for s in summaries if str(s.id) == key]
+    by_identifier = sorted((s for s in summaries if s.identifier == key), key=lambda s: s.revision)
+    found = by_id or by_identifier[-1:]
+    if not found:
+        raise NotFound("framework", key)
+    return found[0].id
+
+
 def export_framework(uow: UnitOfWork, framework_id: int) -> dict[str, Any]:
     with uow:
         package = uow.frameworks.load(framework_id)
@@ -176,3 +190,82 @@ def framework_view(uow: UnitOfWork, framework_id: int) -> FrameworkView:
         if a.type != "isChildOf"
     ]
     return FrameworkView(framework_id, meta, roots, len(rows), associations)
+
+
+# ---- reading, for the API and the pages ------------------------------------------------
+
+
+def list_frameworks(uow: UnitOfWork, *, institution: Institution) -> list[FrameworkSummary]:
+    """The institution's frameworks, every revision, by title (none before first use)."""
+    with uow:
+        found = uow.institutions.get(institution.slug)
+        return uow.frameworks.summaries(found[0]) if found else []
+
+
+@dataclass(frozen=True)
+class FrameworkDetail:
+    """A stored framework's document metadata and what it holds."""
+
+    meta: dict[str, Any]
+    competencies: int
+    associations: int
+    association_types: dict[str, int]
+    external_associations: int
+    max_depth: int
+    rubrics: int
+
+
+def framework_detail(uow: UnitOfWork, *, framework_id: int) -> FrameworkDetail:
+    with uow:
+        meta = uow.frameworks.meta(framework_id)
+        package = uow.frameworks.load(framework_id)
+    if meta is None or package is None:
+        raise NotFound("framework", framework_id)
+    fw = package.framework
+    return FrameworkDetail(
+        meta=meta,
+        competencies=len(fw.competencies),
+        associations=len(fw.associations),
+        association_types=dict(Counter(a.type for a in fw.associations)),
+        external_associations=sum(
+            1 for a in fw.associations if fw.resolve(a.origin) is None or fw.resolve(a.destination) is None
+        ),
+        max_depth=max(fw.hierarchy().depths().values(), default=0),
+        rubrics=len(package.rubrics),
+    )
+
+
+@dataclass(frozen=True)
+class CompetencyEntry:
+    row: CompetencyRow
+    parent: str | None  # the parent's identifier; None for a top-level competency
+
+
+def competency_list(uow: UnitOfWork, *, framework_id: int) -> list[CompetencyEntry]:
+    """Every competency once, in tree order (depth-first), with its parent."""
+    view = framework_view(uow, framework_id)
+    out: list[CompetencyEntry] = []
+    seen: set[int] = set()
+
+    def visit(node: TreeNode, parent: str | None) -> None:
+        if node.row.id in seen:
+            return
+        seen.add(node.row.id)
+        out.append(CompetencyEntry(node.row, parent))
+        for child in node.children:
+            visit(child, node.row.competency.identifier)
+
+    for root in view.roots:
+        visit(root, None)
+    return out
+
+
+def competency_options(
+    uow: UnitOfWork, *, institution: Institution
+) -> list[tuple[FrameworkSummary, list[CompetencyRow]]]:
+    """Each of the institution's frameworks with its competencies, for choosing one."""
+    with uow:
+        found = uow.institutions.get(institution.slug)
+        if found is None:
+            return []
+        return [(s, uow.frameworks.competency_rows(s.id)) for s in uow.frameworks.summaries(found[0])]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, exists, insert, select
+from sqlalchemy import Connection, exists, func, insert, select
 
 from credstack.domain.achievement import (
     Achievement,
@@ -18,7 +18,7 @@ from credstack.domain.achievement import (
     Money,
 )
 from credstack.store.frameworks import CompetencyRow, FrameworkRepository, add_rubric, load_rubric
-from credstack.store.tables import achievement_alignments, achievements, rubrics
+from credstack.store.tables import achievement_alignments, achievements, competencies, rubrics
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,25 @@ class AchievementRepository:
         rows = list(self.conn.execute(query))
         rows.sort(key=lambda r: (order.get(r.kind, 9), r.code))
         return self._hydrate(rows, with_rubric=False)
+
+    def count_by_kind(self, institution_id: int) -> dict[str, int]:
+        """How many achievements of each kind the institution's catalog holds."""
+        rows = self.conn.execute(
+            select(achievements.c.kind, func.count().label("n"))
+            .where(achievements.c.institution_id == institution_id)
+            .group_by(achievements.c.kind)
+        )
+        return {r.kind: int(r.n) for r in rows}
+
+    def count_by_competency(self, framework_id: int) -> dict[int, int]:
+        """For each competency of a framework, how many achievements align to it."""
+        rows = self.conn.execute(
+            select(achievement_alignments.c.competency_id, func.count().label("n"))
+            .join(competencies, competencies.c.id == achievement_alignments.c.competency_id)
+            .where(competencies.c.framework_id == framework_id)
+            .group_by(achievement_alignments.c.competency_id)
+        )
+        return {r.competency_id: int(r.n) for r in rows}
 
     def _hydrate(self, rows: list[Any], *, with_rubric: bool) -> list[StoredAchievement]:
         ids = [r.id for r in rows]

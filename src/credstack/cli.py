@@ -1,0 +1,217 @@
+"""The command line: credstack demo | serve | import | export | db.
+
+Output meant for scripts is JSON on stdout; errors go to stderr, one line per problem
+(naming the row, line or item), with exit status 2 and nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from credstack.domain.errors import DomainError, InvalidInput, Problem
+from credstack.settings import Settings
+
+app = typer.Typer(help="credstack: stackable micro-credentials.", no_args_is_help=True, add_completion=False)
+import_app = typer.Typer(help="Import frameworks and achievements (all-or-nothing).", no_args_is_help=True)
+export_app = typer.Typer(help="Export in standard formats.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, highlight=False)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def reports_errors(func: F) -> F:
+    """Turn domain errors into a clear message on stderr and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InvalidInput as exc:
+            head = f"{exc.source}: " if exc.source else ""
+            err.print(
+                f"[bold red]error:[/] {head}{len(exc.problems)} problem(s); nothing was imported", markup=True
+            )
+            for p in exc.problems:
+                err.print(f"  {p}", markup=False)
+            raise typer.Exit(2) from None
+        except DomainError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database", help="Database URL (default: CREDSTACK_DATABASE_URL or sqlite:///credstack.db)"
+        ),
+    ] = None,
+) -> None:
+    overrides = {"database_url": database} if database else {}
+    ctx.obj = Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _uow(settings: Settings) -> Any:
+    from credstack.services.unit_of_work import UnitOfWork
+    from credstack.store.db import make_engine, migrate
+
+    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    migrate(engine)
+    return UnitOfWork(engine)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(Problem(str(path), f"cannot read the file ({exc.strerror})")) from exc
+
+
+@import_app.command("case")
+@reports_errors
+def import_case(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A CASE 1.0/1.1 CFPackage JSON, or a CASE spreadsheet CSV.")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, json or csv")] = "auto",
+    title: Annotated[str | None, typer.Option(help="Framework title (CSV files carry none).")] = None,
+) -> None:
+    """Import a competency framework; prints {"framework", "competencies", "associations", ...}."""
+    from credstack.services.frameworks import import_framework
+    from credstack.services.institutions import institution_from_settings
+
+    if fmt not in ("auto", "json", "csv"):
+        raise InvalidInput(Problem("--format", f"must be auto, json or csv, not {fmt!r}"))
+    settings = _settings(ctx)
+    result = import_framework(
+        _uow(settings),
+        institution=institution_from_settings(settings),
+        data=_read(file),
+        filename=str(file),
+        fmt=fmt,
+        title=title,
+        actor="cli",  # type: ignore[arg-type]
+    )
+    _print_json(result.summary())
+
+
+@import_app.command("achievements")
+@reports_errors
+def import_achievements_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Achievements as CSV or JSON (see docs/importing.md).")],
+) -> None:
+    """Import achievement definitions; prints {"created", "unchanged", "codes"}."""
+    from credstack.services.catalog import import_achievements, parse_achievements
+    from credstack.services.institutions import institution_from_settings
+
+    settings = _settings(ctx)
+    parsed = parse_achievements(_read(file), filename=str(file), currency=settings.currency)
+    result = import_achievements(
+        _uow(settings), institution=institution_from_settings(settings), parsed=parsed, actor="cli"
+    )
+    _print_json(result.summary())
+
+
+@export_app.command("case")
+@reports_errors
+def export_case(
+    ctx: typer.Context,
+    framework: Annotated[
+        str, typer.Argument(help="Framework identifier (its CASE identifier) or numeric id.")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export a framework (latest revision) as a CASE 1.0 CFPackage JSON."""
+    from credstack.services.frameworks import export_framework, resolve_framework_id
+    from credstack.services.institutions import institution_from_settings
+
+    settings = _settings(ctx)
+    uow = _uow(settings)
+    framework_id = resolve_framework_id(uow, institution=institution_from_settings(settings), key=framework)
+    package = export_framework(uow, framework_id)
+    text = json.dumps(package, ensure_ascii=False, indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        err.print(f"wrote {out}", markup=False)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply the schema migrations (the app and every command also do this on start)."""
+    _uow(_settings(ctx))
+    err.print("database is at the latest schema", markup=False)
+
+
+@app.command()
+@reports_errors
+def demo(
+    ctx: typer.Context,
+    learners: Annotated[int, typer.Option(help="Synthetic learners to create.")] = 2000,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web app after seeding.")
+    ] = True,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Seed the demo institution (idempotent) and serve the web app."""
+    from credstack.services.demo import seed_demo
+
+    settings = _settings(ctx)
+    report = seed_demo(_uow(settings), settings=settings, learners=learners, progress=True)
+    err.print(report.describe(), markup=False)
+    if serve_after:
+        err.print(f"\ncredstack demo: open http://{host}:{port}/  (Ctrl-C to stop)", markup=False)
+        _serve(settings, host, port)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Serve the web app and the API."""
+    _serve(_settings(ctx), host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from credstack.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
