@@ -116,7 +116,11 @@ class CompetencyFramework:
         Matches by identifier first, then by URI, so that a package whose references use
         URLs where the items use UUIDs (or the reverse) still resolves.
         """
-        return _Resolver(self).resolve(ref)
+        return Resolver(self).resolve(ref)
+
+    def resolver(self) -> Resolver:
+        """A resolver built once, for resolving many references."""
+        return Resolver(self)
 
     def hierarchy(self) -> Hierarchy:
         return Hierarchy.of(self)
@@ -139,7 +143,7 @@ class CompetencyFramework:
                 )
             seen.setdefault(c.identifier, where)
         assoc_seen: dict[str, str] = {}
-        resolver = _Resolver(self)
+        resolver = Resolver(self)
         for i, a in enumerate(self.associations):
             where = f"CFAssociations[{i}] ({a.identifier})"
             if not a.identifier:
@@ -164,7 +168,9 @@ class CompetencyFramework:
         return problems
 
 
-class _Resolver:
+class Resolver:
+    """Maps node references to in-framework identifiers (None for external nodes)."""
+
     def __init__(self, framework: CompetencyFramework) -> None:
         self.doc_id = framework.identifier
         self.doc_uri = framework.uri
@@ -182,6 +188,10 @@ class _Resolver:
             return self.by_uri[ref.identifier]
         return None
 
+    def is_external(self, association: Association) -> bool:
+        """Whether either end of the association lies outside the framework."""
+        return self.resolve(association.origin) is None or self.resolve(association.destination) is None
+
 
 @dataclass
 class Hierarchy:
@@ -195,7 +205,7 @@ class Hierarchy:
 
     @classmethod
     def of(cls, framework: CompetencyFramework) -> Hierarchy:
-        resolver = _Resolver(framework)
+        resolver = Resolver(framework)
         parents: dict[str, list[str]] = defaultdict(list)
         children: dict[str, list[str]] = defaultdict(list)
         order: dict[str, int] = {}

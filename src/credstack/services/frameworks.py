@@ -109,6 +109,7 @@ def import_framework(
             )
         uow.commit()
     depths = fw.hierarchy().depths()
+    resolver = fw.resolver()
     return FrameworkImportResult(
         framework=fw.identifier,
         framework_id=framework_id,
@@ -117,9 +118,7 @@ def import_framework(
         competencies=len(fw.competencies),
         associations=len(fw.associations),
         association_types=dict(Counter(a.type for a in fw.associations)),
-        external_associations=sum(
-            1 for a in fw.associations if fw.resolve(a.origin) is None or fw.resolve(a.destination) is None
-        ),
+        external_associations=sum(1 for a in fw.associations if resolver.is_external(a)),
         max_depth=max(depths.values(), default=0),
         rubrics=len(package.rubrics),
         unchanged=unchanged,
@@ -179,12 +178,13 @@ def framework_view(uow: UnitOfWork, framework_id: int) -> FrameworkView:
 
     roots = [build(r, frozenset({r})) for r in hierarchy.roots()]
     fw = package.framework
+    resolver = fw.resolver()
     associations = [
         {
             "type": a.type,
             "origin": a.origin,
             "destination": a.destination,
-            "external": fw.resolve(a.destination) is None or fw.resolve(a.origin) is None,
+            "external": resolver.is_external(a),
         }
         for a in fw.associations
         if a.type != "isChildOf"
@@ -222,14 +222,13 @@ def framework_detail(uow: UnitOfWork, *, framework_id: int) -> FrameworkDetail:
     if meta is None or package is None:
         raise NotFound("framework", framework_id)
     fw = package.framework
+    resolver = fw.resolver()
     return FrameworkDetail(
         meta=meta,
         competencies=len(fw.competencies),
         associations=len(fw.associations),
         association_types=dict(Counter(a.type for a in fw.associations)),
-        external_associations=sum(
-            1 for a in fw.associations if fw.resolve(a.origin) is None or fw.resolve(a.destination) is None
-        ),
+        external_associations=sum(1 for a in fw.associations if resolver.is_external(a)),
         max_depth=max(fw.hierarchy().depths().values(), default=0),
         rubrics=len(package.rubrics),
     )

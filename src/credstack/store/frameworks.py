@@ -103,6 +103,7 @@ class FrameworkRepository:
                 ],
             )
         if fw.associations:
+            resolver = fw.resolver()
             self.conn.execute(
                 insert(competency_associations),
                 [
@@ -117,7 +118,7 @@ class FrameworkRepository:
                         "destination_identifier": a.destination.identifier,
                         "destination_uri": a.destination.uri,
                         "destination_title": a.destination.title,
-                        "external": fw.resolve(a.origin) is None or fw.resolve(a.destination) is None,
+                        "external": resolver.is_external(a),
                         "sequence": a.sequence,
                         "grouping": a.grouping,
                         "extra": a.extra,
