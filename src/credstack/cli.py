@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -101,7 +101,7 @@ def import_case(
     title: Annotated[str | None, typer.Option(help="Framework title (CSV files carry none).")] = None,
 ) -> None:
     """Import a competency framework; prints {"framework", "competencies", "associations", ...}."""
-    from credstack.services.frameworks import import_framework
+    from credstack.services.frameworks import Format, import_framework
     from credstack.services.institutions import institution_from_settings
 
     if fmt not in ("auto", "json", "csv"):
@@ -112,9 +112,9 @@ def import_case(
         institution=institution_from_settings(settings),
         data=_read(file),
         filename=str(file),
-        fmt=fmt,
+        fmt=cast(Format, fmt),
         title=title,
-        actor="cli",  # type: ignore[arg-type]
+        actor="cli",
     )
     _print_json(result.summary())
 

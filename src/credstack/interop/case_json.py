@@ -252,7 +252,7 @@ def _parse_rubrics(raw: Any, problems: list[Problem]) -> list[Rubric]:
             if not isinstance(c, dict):
                 problems.append(Problem(f"{where}.CFRubricCriteria[{j}]", "must be an object"))
                 continue
-            levels = []
+            levels: list[PerformanceLevel] = []
             for lv in sorted(
                 (x for x in (c.get("CFRubricCriterionLevels") or []) if isinstance(x, dict)),
                 key=lambda x: _int(x.get("position")) or 0,

@@ -167,7 +167,7 @@ def catalog(
 ) -> list[StoredAchievement]:
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
-        return uow.achievements.list(institution_id, flt)
+        return uow.achievements.search(institution_id, flt)
 
 
 def achievement_detail(uow: UnitOfWork, achievement_id: int) -> StoredAchievement:

@@ -110,7 +110,7 @@ class AchievementRepository:
             return None
         return self._hydrate([row], with_rubric=with_rubric)[0]
 
-    def list(self, institution_id: int, flt: CatalogFilter | None = None) -> list[StoredAchievement]:
+    def search(self, institution_id: int, flt: CatalogFilter | None = None) -> list[StoredAchievement]:
         flt = flt or CatalogFilter()
         query = select(achievements).where(achievements.c.institution_id == institution_id)
         if flt.kind is not None:

@@ -96,7 +96,7 @@ class FrameworkRepository:
                         "notes": c.notes,
                         "keywords": list(c.keywords),
                         "depth": depths.get(c.identifier, 1),
-                        "parent_identifier": (parents.get(c.identifier) or [None])[0],
+                        "parent_identifier": next(iter(parents.get(c.identifier, [])), None),
                         "extra": c.extra,
                     }
                     for i, c in enumerate(fw.competencies)
