@@ -56,7 +56,11 @@ def synthetic_framework(items: int, seed: int) -> bytes:
             {
                 "identifier": str(uuid.uuid5(ns, f"a{i}")),
                 "associationType": "isChildOf",
-                "originNodeURI": {"identifier": ident, "uri": f"https://bench.example/items/{ident}", "title": f"B.{i}"},
+                "originNodeURI": {
+                    "identifier": ident,
+                    "uri": f"https://bench.example/items/{ident}",
+                    "title": f"B.{i}",
+                },
                 "destinationNodeURI": {"identifier": parent, "uri": f"https://bench.example/items/{parent}"},
                 "sequenceNumber": i % 9 + 1,
             }
@@ -71,7 +75,12 @@ def synthetic_framework(items: int, seed: int) -> bytes:
                 }
             )
     package = {
-        "CFDocument": {"identifier": doc, "uri": f"https://bench.example/{doc}", "title": f"Bench {seed}", "creator": "bench"},
+        "CFDocument": {
+            "identifier": doc,
+            "uri": f"https://bench.example/{doc}",
+            "title": f"Bench {seed}",
+            "creator": "bench",
+        },
         "CFItems": cf_items,
         "CFAssociations": assocs,
     }
@@ -108,8 +117,12 @@ def time_floor(url: str, data: list[bytes]) -> list[float]:
         )
         placeholder = "%s"
     cur = conn.cursor()
-    cur.execute("CREATE TABLE IF NOT EXISTS floor_items (identifier TEXT, code TEXT, statement TEXT, doc TEXT)")
-    cur.execute("CREATE TABLE IF NOT EXISTS floor_assocs (identifier TEXT, type TEXT, origin TEXT, destination TEXT)")
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS floor_items (identifier TEXT, code TEXT, statement TEXT, doc TEXT)"
+    )
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS floor_assocs (identifier TEXT, type TEXT, origin TEXT, destination TEXT)"
+    )
     conn.commit()
     p = placeholder
     for blob in data:
@@ -123,7 +136,12 @@ def time_floor(url: str, data: list[bytes]) -> list[float]:
         cur.executemany(
             f"INSERT INTO floor_assocs VALUES ({p},{p},{p},{p})",
             [
-                (a["identifier"], a["associationType"], a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+                (
+                    a["identifier"],
+                    a["associationType"],
+                    a["originNodeURI"]["identifier"],
+                    a["destinationNodeURI"]["identifier"],
+                )
                 for a in pkg["CFAssociations"]
             ],
         )
@@ -150,10 +168,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--postgres", default=os.environ.get("CREDSTACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "CREDSTACK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     args = parser.parse_args()
     data = [synthetic_framework(args.items, seed) for seed in range(1, args.repeat + 1)]
-    print(f"importing a {args.items}-item CASE framework ({len(data[0]) // 1024} KiB), median of {args.repeat}")
+    print(
+        f"importing a {args.items}-item CASE framework ({len(data[0]) // 1024} KiB), median of {args.repeat}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         report("SQLite", args.items, time_credstack(url, data), time_floor(url, data))

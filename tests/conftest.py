@@ -31,7 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CREDSTACK_REQUIRE_SHARED") == "1" and not SHARED.is_dir():
         raise pytest.UsageError(f"CREDSTACK_REQUIRE_SHARED=1 but {SHARED} is missing")
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
-        raise pytest.UsageError("CI needs CREDSTACK_TEST_POSTGRES_URL: the store tests must run on PostgreSQL")
+        raise pytest.UsageError(
+            "CI needs CREDSTACK_TEST_POSTGRES_URL: the store tests must run on PostgreSQL"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,9 @@ def test_demo_serves_the_catalog_pages(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "CREDSTACK_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     cmd = [sys.executable, "-m", "credstack.cli", "demo", "--learners", "100", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -49,7 +51,10 @@ def test_demo_serves_the_catalog_pages(tmp_path: Path) -> None:
         catalog = httpx.get(base + "/achievements")
         assert catalog.status_code == 200 and "Certificate in Applied Data Analytics" in catalog.text
         certs = httpx.get(base + "/achievements", params={"kind": "certificate"}).text
-        assert "Diploma in Digital Business Technology" not in certs and "Certificate in Cloud Software Engineering" in certs
+        assert (
+            "Diploma in Digital Business Technology" not in certs
+            and "Certificate in Cloud Software Engineering" in certs
+        )
         achievements = httpx.get(base + "/api/v1/achievements").json()
         first = next(a for a in achievements if a["kind"] == "micro-credential")
         page = httpx.get(f"{base}/achievements/{first['id']}")

@@ -32,7 +32,12 @@ def commands(group: typer.Typer, prefix: list[str]) -> list[list[str]]:
 def cli_reference() -> str:
     parts = ["# CLI reference\n\nGenerated from `credstack --help`; `tests/test_docs.py` keeps it current.\n"]
     for path in commands(app, []):
-        result = runner.invoke(app, [*path, "--help"], prog_name="credstack", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+        result = runner.invoke(
+            app,
+            [*path, "--help"],
+            prog_name="credstack",
+            env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"},
+        )
         assert result.exit_code == 0, result.output
         text = re.sub(r"[ \t]+\n", "\n", result.stdout).strip()
         parts.append(f"## `{' '.join(['credstack', *path])}`\n\n```\n{text}\n```\n")
@@ -44,7 +49,9 @@ def test_cli_reference_is_current():
     expected = cli_reference()
     if os.environ.get("CREDSTACK_UPDATE_DOCS") == "1":
         path.write_text(expected, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == expected, "docs/cli.md is stale: CREDSTACK_UPDATE_DOCS=1 pytest tests/test_docs.py"
+    assert path.read_text(encoding="utf-8") == expected, (
+        "docs/cli.md is stale: CREDSTACK_UPDATE_DOCS=1 pytest tests/test_docs.py"
+    )
 
 
 def test_readme_commands_are_make_targets():

@@ -26,7 +26,14 @@ def test_import_case_prints_the_summary(tmp_path, shared):
 
 def test_import_csv_then_export_case(tmp_path, shared):
     db = tmp_path / "c.db"
-    result = run(db, "import", "case", str(shared / "corpus/case/opensalt_sample_case_spreadsheet.csv"), "--title", "Sample")
+    result = run(
+        db,
+        "import",
+        "case",
+        str(shared / "corpus/case/opensalt_sample_case_spreadsheet.csv"),
+        "--title",
+        "Sample",
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["competencies"] == 10 and summary["title"] == "Sample"
@@ -51,7 +58,9 @@ def test_bad_file_exits_2_naming_the_line(tmp_path):
 def test_import_achievements(tmp_path):
     db = tmp_path / "c.db"
     fw = tmp_path / "fw.csv"
-    fw.write_text('"Identifier","fullStatement","Human Coding Scheme","Is Child Of"\n"a","Analyse data","A",""\n')
+    fw.write_text(
+        '"Identifier","fullStatement","Human Coding Scheme","Is Child Of"\n"a","Analyse data","A",""\n'
+    )
     assert run(db, "import", "case", str(fw)).exit_code == 0
     defs = tmp_path / "defs.csv"
     defs.write_text("code,name,competencies\nMC-1,Analysis,A:2\n")

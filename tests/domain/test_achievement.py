@@ -48,8 +48,17 @@ def test_lifecycle_follows_governance_order():
 
 def test_validation_names_each_field():
     a = Achievement(
-        "", "x", level=9, credits=CreditValue(Decimal(-1)),
+        "",
+        "x",
+        level=9,
+        credits=CreditValue(Decimal(-1)),
         alignments=[Alignment("c1", 2), Alignment("c1", 7)],
-    )  # fmt: skip
+    )
     locations = {p.location for p in a.validate("row 3")}
-    assert {"row 3.code", "row 3.level", "row 3.credits", "row 3.alignments", "row 3.alignments[c1]"} <= locations
+    assert {
+        "row 3.code",
+        "row 3.level",
+        "row 3.credits",
+        "row 3.alignments",
+        "row 3.alignments[c1]",
+    } <= locations

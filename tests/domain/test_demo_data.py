@@ -158,7 +158,10 @@ def test_rubrics(catalog: DemoCatalog) -> None:
         covered: set[str] = set()
         for criterion in rubric.criteria:
             assert [lv.name for lv in criterion.levels] == [
-                "Not yet", "Developing", "Proficient", "Exemplary",
+                "Not yet",
+                "Developing",
+                "Proficient",
+                "Exemplary",
             ]
             assert [lv.points for lv in criterion.levels] == [Decimal(n) for n in range(4)]
             assert all(lv.description for lv in criterion.levels)
@@ -193,9 +196,7 @@ def test_stacks_name_their_components_and_sum_their_credits(catalog: DemoCatalog
         assert all(f"({code})" in stack.criteria for code in named)
         components = [by_code[code] for code in named]
         assert stack.credits is not None and stack.credits.unit is CreditUnit.ECTS
-        assert stack.credits.amount == sum(
-            conversion.ects(c.credits) for c in components if c.credits
-        )
+        assert stack.credits.amount == sum(conversion.ects(c.credits) for c in components if c.credits)
         assert stack.price is not None
         assert stack.price.amount < sum(c.price.amount for c in components if c.price)
     diploma = next(a for a in stacks if a.kind is AchievementKind.DIPLOMA)

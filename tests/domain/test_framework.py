@@ -16,7 +16,9 @@ def framework(*assocs: Association, items: tuple[str, ...] = ("a", "b", "c", "d"
         identifier="doc",
         title="F",
         uri="https://x.example/doc",
-        competencies=[Competency(i, f"statement {i}", code=i.upper(), uri=f"https://x.example/{i}") for i in items],
+        competencies=[
+            Competency(i, f"statement {i}", code=i.upper(), uri=f"https://x.example/{i}") for i in items
+        ],
         associations=list(assocs),
     )
 

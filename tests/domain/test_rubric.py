@@ -49,7 +49,9 @@ def test_critical_criterion_needs_proficient():
 
 
 def test_validation():
-    bad = Rubric("R", [RubricCriterion("C1", "x", []), RubricCriterion("C1", "y", LEVELS)], PassRule(critical=("C9",)))
+    bad = Rubric(
+        "R", [RubricCriterion("C1", "x", []), RubricCriterion("C1", "y", LEVELS)], PassRule(critical=("C9",))
+    )
     messages = [p.message for p in bad.validate()]
     assert "duplicate criterion code" in messages
     assert "a criterion needs at least one performance level" in messages

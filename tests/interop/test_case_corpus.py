@@ -46,14 +46,16 @@ def test_case_json_counts(shared, name):
     assert max(depths.values(), default=0) == expected["max_depth"]
     assert {str(k): v for k, v in Counter(depths.values()).items()} == expected["items_per_depth"]
     external = sum(
-        1 for a in fw.associations
+        1
+        for a in fw.associations
         if a.type != "isChildOf" and (fw.resolve(a.origin) is None or fw.resolve(a.destination) is None)
-    )  # fmt: skip
+    )
     assert external == expected["non_hierarchy_assocs_to_external_nodes"]
     parents = fw.hierarchy().parents
-    assert sum(1 for c in fw.competencies if len(parents.get(c.identifier, [])) > 1) == expected[
-        "items_with_multiple_parents"
-    ]
+    assert (
+        sum(1 for c in fw.competencies if len(parents.get(c.identifier, [])) > 1)
+        == expected["items_with_multiple_parents"]
+    )
     item_types = Counter(str(c.item_type) if c.item_type else "null" for c in fw.competencies)
     assert dict(item_types) == expected["CFItemTypes"]
     assert len(package.rubrics) == expected["CFRubrics"]

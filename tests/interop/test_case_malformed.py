@@ -13,7 +13,13 @@ from credstack.interop.case_json import parse_case_json
 
 def package(items=None, assocs=None, **doc):
     return {
-        "CFDocument": {"identifier": "doc-1", "uri": "https://ex.org/doc-1", "title": "T", "creator": "me", **doc},
+        "CFDocument": {
+            "identifier": "doc-1",
+            "uri": "https://ex.org/doc-1",
+            "title": "T",
+            "creator": "me",
+            **doc,
+        },
         "CFItems": items if items is not None else [{"identifier": "i1", "fullStatement": "One"}],
         "CFAssociations": assocs
         if assocs is not None
@@ -42,7 +48,9 @@ def test_truncated_json_names_line_and_column():
 
 
 def test_duplicate_identifier():
-    data = package(items=[{"identifier": "i1", "fullStatement": "One"}, {"identifier": "i1", "fullStatement": "Again"}])
+    data = package(
+        items=[{"identifier": "i1", "fullStatement": "One"}, {"identifier": "i1", "fullStatement": "Again"}]
+    )
     assert any("CFItems[1]" in m and "duplicate identifier 'i1'" in m for m in problems_of(data))
 
 
@@ -67,8 +75,12 @@ def test_missing_document_and_item_identifier():
 
 
 def test_association_without_endpoint():
-    data = package(assocs=[{"identifier": "a1", "associationType": "isRelatedTo", "originNodeURI": {"identifier": "i1"}}])
-    assert problems_of(data) == ["CFAssociations[0].destinationNodeURI: missing node reference (identifier or uri)"]
+    data = package(
+        assocs=[{"identifier": "a1", "associationType": "isRelatedTo", "originNodeURI": {"identifier": "i1"}}]
+    )
+    assert problems_of(data) == [
+        "CFAssociations[0].destinationNodeURI: missing node reference (identifier or uri)"
+    ]
 
 
 def test_explicit_nulls_and_url_identifiers_are_accepted():

@@ -34,7 +34,9 @@ def framework(uow, institution):
 
 
 def load(uow, institution, text: str, name: str = "a.csv"):
-    return import_achievements(uow, institution=institution, parsed=parse_achievements(text.encode(), filename=name))
+    return import_achievements(
+        uow, institution=institution, parsed=parse_achievements(text.encode(), filename=name)
+    )
 
 
 def test_csv_import_and_filters(uow, institution, framework):
@@ -114,11 +116,15 @@ def test_json_import_with_rubric(uow, institution, framework):
         ("code,name,colour\nMC-1,Ok,red\n", "line 1", "unknown column"),
     ],
 )
-def test_bad_rows_are_named_and_nothing_is_imported(uow, institution, framework, engine, text, location, fragment):
+def test_bad_rows_are_named_and_nothing_is_imported(
+    uow, institution, framework, engine, text, location, fragment
+):
     before = snapshot(engine)
     with pytest.raises(InvalidInput) as info:
         load(uow, institution, text)
-    assert any(p.location == location and fragment in p.message for p in info.value.problems), info.value.problems
+    assert any(p.location == location and fragment in p.message for p in info.value.problems), (
+        info.value.problems
+    )
     assert snapshot(engine) == before
 
 

@@ -19,7 +19,9 @@ def test_seed_twice_does_not_duplicate(uow, engine):
     assert (second.achievements_created, second.achievements_unchanged, second.learners_created) == (0, 15, 0)
     assert snapshot(engine) == before
     with engine.connect() as conn:
-        count = {t: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in metadata.sorted_tables}
+        count = {
+            t: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in metadata.sorted_tables
+        }
         assert count[frameworks] == 1 and count[competencies] == 41
         assert count[achievements] == 15 and count[learners] == 150
         depths = conn.execute(select(func.max(competencies.c.depth))).scalar_one()

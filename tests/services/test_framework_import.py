@@ -41,7 +41,9 @@ def test_same_file_twice_changes_nothing_and_a_change_is_a_new_revision(uow, ins
     assert snapshot(engine) == before
     changed = json.loads(data)
     changed["CFItems"][0]["fullStatement"] = "A revised statement."
-    second = import_framework(uow, institution=institution, data=json.dumps(changed).encode(), filename="v2.json")
+    second = import_framework(
+        uow, institution=institution, data=json.dumps(changed).encode(), filename="v2.json"
+    )
     assert (second.revision, second.unchanged) == (2, False)
     assert second.framework_id != first.framework_id
 
@@ -50,7 +52,9 @@ def test_round_trip_through_the_store_is_lossless(uow, institution, shared):
     data = (shared / "corpus/case/opensalt_act_holistic_math_excerpt.json").read_bytes()
     result = import_framework(uow, institution=institution, data=data, filename="act.json")
     exported = export_framework(uow, result.framework_id)
-    again = import_framework(uow, institution=institution, data=json.dumps(exported).encode(), filename="x.json")
+    again = import_framework(
+        uow, institution=institution, data=json.dumps(exported).encode(), filename="x.json"
+    )
     assert again.unchanged, "re-importing the export must match the stored framework exactly"
 
 
@@ -68,9 +72,12 @@ def bad_files(shared):
             "destinationNodeURI": {"identifier": valid["CFDocument"]["identifier"]},
         }
     )
-    csv_missing_parent = (shared / "corpus/case/opensalt_sample_case_spreadsheet.csv").read_text().replace(
-        '"M.F.C2","1","Math.Fractions.Cluster2"', '"M.F.C2","1","Math.Fractions.Cluster2"'
-    ).replace(',"M.F.C2","","","","",""', ',"M.X.99","","","","",""')
+    csv_missing_parent = (
+        (shared / "corpus/case/opensalt_sample_case_spreadsheet.csv")
+        .read_text()
+        .replace('"M.F.C2","1","Math.Fractions.Cluster2"', '"M.F.C2","1","Math.Fractions.Cluster2"')
+        .replace(',"M.F.C2","","","","",""', ',"M.X.99","","","","",""')
+    )
     return {
         "truncated.json": text[: len(text) * 2 // 3],
         "duplicate.json": json.dumps(dup).encode(),

@@ -218,12 +218,14 @@ class RubricOut(BaseModel):
                     description=c.description,
                     weight=c.weight,
                     competencies=list(c.competencies),
-                    levels=[PerformanceLevelOut(name=lv.name, points=lv.points, description=lv.description)
-                            for lv in c.levels],
+                    levels=[
+                        PerformanceLevelOut(name=lv.name, points=lv.points, description=lv.description)
+                        for lv in c.levels
+                    ],
                 )
                 for c in r.criteria
             ],
-        )  # fmt: skip
+        )
 
 
 class AchievementSummaryOut(BaseModel):

@@ -59,7 +59,8 @@ class PassRule:
     def describe(self) -> str:
         parts = []
         if self.min_points_each is not None:
-            parts.append(f"every criterion at {self.min_points_each} points or more")
+            unit = "point" if self.min_points_each == 1 else "points"
+            parts.append(f"every criterion at {self.min_points_each} {unit} or more")
         if self.min_percent is not None:
             parts.append(f"a weighted score of at least {self.min_percent}%")
         if self.critical:

@@ -30,10 +30,24 @@ from credstack.domain.rubric import PassRule, PerformanceLevel, Rubric, RubricCr
 from credstack.interop.jsonfile import loads
 
 CSV_COLUMNS = (
-    "code", "name", "kind", "description", "criteria", "level", "credits", "credit_unit",
-    "validity_months", "price", "currency", "state", "next_review", "tags", "expected_hours",
-    "employer_partners", "competencies",
-)  # fmt: skip
+    "code",
+    "name",
+    "kind",
+    "description",
+    "criteria",
+    "level",
+    "credits",
+    "credit_unit",
+    "validity_months",
+    "price",
+    "currency",
+    "state",
+    "next_review",
+    "tags",
+    "expected_hours",
+    "employer_partners",
+    "competencies",
+)
 REQUIRED = ("code", "name")
 
 

@@ -54,16 +54,32 @@ def _fingerprint(a: Achievement) -> tuple[object, ...]:
         rubric = (
             a.rubric.title,
             tuple(
-                (c.code, c.title, c.weight.normalize(), tuple(sorted(c.competencies)),
-                 tuple((lv.name, lv.points.normalize()) for lv in c.levels))
+                (
+                    c.code,
+                    c.title,
+                    c.weight.normalize(),
+                    tuple(sorted(c.competencies)),
+                    tuple((lv.name, lv.points.normalize()) for lv in c.levels),
+                )
                 for c in a.rubric.criteria
             ),
-        )  # fmt: skip
+        )
     return (
-        a.code, a.name, a.kind, a.description, a.criteria, a.level, credits, a.validity_months, price,
-        tuple(a.tags), a.expected_hours, tuple(a.employer_partners),
-        tuple(sorted((al.competency, al.level_reached) for al in a.alignments)), rubric,
-    )  # fmt: skip
+        a.code,
+        a.name,
+        a.kind,
+        a.description,
+        a.criteria,
+        a.level,
+        credits,
+        a.validity_months,
+        price,
+        tuple(a.tags),
+        a.expected_hours,
+        tuple(a.employer_partners),
+        tuple(sorted((al.competency, al.level_reached) for al in a.alignments)),
+        rubric,
+    )
 
 
 def import_achievements(

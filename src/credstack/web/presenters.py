@@ -30,6 +30,24 @@ def num(value: Decimal | int | float | None) -> str:
     return f"{d:f}"
 
 
+KIND_LABELS: dict[AchievementKind, tuple[str, str]] = {
+    AchievementKind.MICRO_CREDENTIAL: ("Micro-credential", "Micro-credentials"),
+    AchievementKind.CERTIFICATE: ("Certificate", "Certificates"),
+    AchievementKind.DIPLOMA: ("Diploma", "Diplomas"),
+    AchievementKind.DEGREE_CREDIT: ("Degree credit", "Degree credits"),
+}
+
+
+def kind_label(kind: AchievementKind, count: int = 1) -> str:
+    singular, plural = KIND_LABELS.get(kind, (kind.label, kind.label))
+    return singular if count == 1 else plural
+
+
+def points(value: Decimal) -> str:
+    n = num(value)
+    return f"{n} pt" if n == "1" else f"{n} pts"
+
+
 def level_name(level: int) -> str:
     return PROFICIENCY_LEVELS.get(level, f"Level {level}")
 
@@ -97,7 +115,7 @@ def rubric_grid(rubric: Rubric, competency_labels: dict[str, str]) -> RubricGrid
     uniform = len(shapes) == 1
     width = max((len(c.levels) for c in rubric.criteria), default=0)
     if uniform:
-        headers = [f"{lv.name} ({num(lv.points)} pts)" for lv in rubric.criteria[0].levels]
+        headers = [f"{lv.name} ({points(lv.points)})" for lv in rubric.criteria[0].levels]
     else:
         headers = [f"Level {i}" for i in range(1, width + 1)]
     rows = [
@@ -145,8 +163,11 @@ class CatalogForm:
 
     @property
     def filter(self) -> CatalogFilter:
-        ok = {k: v for k, v in (("kind", self.kind), ("level", self.level), ("competency", self.competency))
-              if v and k not in self.errors}  # fmt: skip
+        ok = {
+            k: v
+            for k, v in (("kind", self.kind), ("level", self.level), ("competency", self.competency))
+            if v and k not in self.errors
+        }
         return CatalogFilter(
             kind=AchievementKind(ok["kind"]) if "kind" in ok else None,
             level=int(ok["level"]) if "level" in ok else None,
@@ -175,7 +196,7 @@ class End:
     label: str
     anchor: str | None = None  # in-page anchor of a competency of this framework
     href: str | None = None  # an external link
-    detail: str | None = None  # e.g. the URI under an external title
+    title: str | None = None  # the title the package gives an external node
 
     @property
     def external(self) -> bool:
@@ -210,11 +231,11 @@ def association_rows(roots: list[TreeNode], associations: list[dict[str, object]
         if row is not None:
             c = row.competency
             return End(c.code or shorten(c.statement, 50), anchor=f"c-{row.id}")
-        target = next((u for u in (ref.uri, ref.identifier) if u and u.startswith(("http://", "https://"))), None)
-        plain = ref.uri or ref.identifier
-        if ref.title and ref.title not in (ref.identifier, ref.uri):
-            return End(ref.title, href=target, detail=plain)
-        return End(plain, href=target)
+        target = next(
+            (u for u in (ref.uri, ref.identifier) if u and u.startswith(("http://", "https://"))), None
+        )
+        title = ref.title if ref.title not in (ref.identifier, ref.uri) else None
+        return End(ref.uri or ref.identifier, href=target, title=title)
 
     rows = []
     for a in associations:

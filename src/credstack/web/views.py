@@ -32,11 +32,13 @@ from credstack.web import presenters
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["num"] = presenters.num
+templates.env.filters["points"] = presenters.points
 templates.env.globals.update(
     version=__version__,
     kinds=list(AchievementKind),
     eqf_levels=presenters.EQF_LEVELS,
     level_name=presenters.level_name,
+    kind_label=presenters.kind_label,
     credits=presenters.credits,
 )
 
@@ -140,7 +142,9 @@ def achievement_page(
     stored = catalog.achievement_detail(uow, achievement_id=achievement_id)
     rubric = stored.achievement.rubric
     grid = presenters.rubric_grid(rubric, presenters.competency_labels(stored)) if rubric else None
-    return render(request, "achievement.html", institution, s=stored, a=stored.achievement, grid=grid, nav="catalog")
+    return render(
+        request, "achievement.html", institution, s=stored, a=stored.achievement, grid=grid, nav="catalog"
+    )
 
 
 async def _not_found_page(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,193 @@
+"""The pages in a real Chromium: a uvicorn server on a free port, a seeded SQLite file.
+
+Chromium comes from ``CREDSTACK_CHROMIUM`` or ``chromium`` on the PATH; without it the test
+skips, unless ``CREDSTACK_REQUIRE_BROWSER=1`` (CI), when it fails. Screenshots go to
+``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from credstack.api.app import create_app
+from credstack.domain.institution import Institution
+from credstack.services.unit_of_work import UnitOfWork
+from credstack.settings import Settings
+from credstack.store.db import make_engine, migrate
+from tests.api.builders import PROPORTION, seed
+
+pytestmark = [pytest.mark.browser, pytest.mark.interop]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CREDSTACK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CREDSTACK_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = os.environ.get("CREDSTACK_CHROMIUM") or shutil.which("chromium")
+    if not path or not Path(path).exists():
+        _missing("no Chromium found (set CREDSTACK_CHROMIUM or install chromium)")
+    assert path is not None
+    return path
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    framework_id: int
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Site]:
+    import uvicorn
+
+    db = tmp_path_factory.mktemp("browser") / "credstack.db"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate(engine)
+    framework_id = seed(UnitOfWork(engine), Institution(slug="browser", name="Browser Test College"), shared)
+    settings = Settings(
+        database_url=f"sqlite:///{db}", institution_slug="browser", institution_name="Browser Test College"
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the uvicorn server did not start")
+        time.sleep(0.05)
+    try:
+        yield Site(f"http://127.0.0.1:{port}", framework_id)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _no_horizontal_overflow(page: Any) -> None:
+    scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert scroll_width <= inner_width + 1, f"{page.url}: {scroll_width}px wide in a {inner_width}px viewport"
+
+
+def test_click_through_the_site(browser: Any, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.url + "/")
+    assert page.title() == "Home · Browser Test College"
+    _shot(page, "home-1280")
+
+    # the skip link is the first thing the keyboard reaches, and it is visible then
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip-link", "#main"]
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+    # home -> the framework tree; open a collapsed node
+    page.get_by_role("link", name="What Standards Could Be").click()
+    page.wait_for_url(f"**/frameworks/{site.framework_id}")
+    assert page.get_by_role("heading", level=1).inner_text() == "What Standards Could Be"
+    component = page.locator(".node__leaf", has_text="CCSS.Math.Content.6.RP.A.3a")
+    assert not component.is_visible()
+    code = page.locator("span.code").filter(has_text=re.compile(r"^CCSS\.Math\.Content\.6\.RP\.A\.3$"))
+    summary = page.locator("summary").filter(has=code)
+    details = summary.locator("xpath=..")
+    assert details.get_attribute("open") is None
+    summary.click()
+    assert details.get_attribute("open") is not None
+    assert component.is_visible()
+    _shot(page, "framework-1280")
+
+    # the catalog: choose a competency, submit, see the narrowed list
+    page.get_by_role("link", name="Catalog", exact=True).click()
+    page.wait_for_url("**/achievements")
+    assert page.locator(".card").count() == 2
+    option = page.locator("#f-competency option", has_text=PROPORTION).first
+    page.select_option("#f-competency", value=option.get_attribute("value"))
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/achievements?*competency=*")
+    assert page.locator(".card").count() == 1
+    assert "1 achievement matches your filters" in page.locator(".results-count").inner_text()
+    _shot(page, "catalog-filtered-1280")
+
+    # one achievement
+    page.get_by_role("link", name="Proportional relationships").click()
+    page.wait_for_url("**/achievements/*")
+    body = page.locator("main").inner_text()
+    assert "3 credit hours" in body and "6 ECTS" in body
+    _shot(page, "achievement-prop-1280")
+    page.close()
+
+
+def test_rubric_page_at_desktop_and_phone_widths(browser: Any, site: Site) -> None:
+    for width in (1280, 375):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(site.url + "/achievements")
+        page.get_by_role("link", name="Ratio reasoning").click()
+        page.wait_for_url("**/achievements/*")
+        assert page.locator("table.rubric").is_visible()
+        assert page.locator("table.rubric tbody tr").count() == 2
+        main = page.locator("main").inner_text()
+        assert "5 ECTS" in main and "2.5 credit hours" in main
+        _shot(page, f"achievement-rubric-{width}")
+        if width == 375:
+            _no_horizontal_overflow(page)
+        page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/frameworks/{id}?expand=all", "/achievements", "/no-such-page"])
+def test_phone_width_has_no_horizontal_overflow(browser: Any, site: Site, path: str) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(site.url + path.format(id=site.framework_id))
+    _no_horizontal_overflow(page)
+    name = path.strip("/").split("?")[0].replace("/", "-").replace("{id}", "tree") or "home"
+    _shot(page, f"{name}-375")
+    page.close()
