@@ -23,7 +23,9 @@ app = typer.Typer(help="credstack: stackable micro-credentials.", no_args_is_hel
 import_app = typer.Typer(help="Import frameworks and achievements (all-or-nothing).", no_args_is_help=True)
 export_app = typer.Typer(help="Export in standard formats.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="The issuer's signing keys.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+app.add_typer(keys_app, name="keys")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 
@@ -160,6 +162,223 @@ def export_case(
         err.print(f"wrote {out}", markup=False)
     else:
         sys.stdout.write(text + "\n")
+
+
+def _institution(settings: Settings) -> Any:
+    from credstack.services.institutions import institution_from_settings
+
+    return institution_from_settings(settings)
+
+
+def _evidence(urls: list[str]) -> list[Any]:
+    from credstack.credentials.ob3 import EvidenceItem
+
+    for url in urls:
+        if "://" not in url:
+            raise InvalidInput(Problem("--evidence", f"{url!r} is not a URL"))
+    return [EvidenceItem(url=u) for u in urls]
+
+
+def _marks(values: list[str]) -> dict[str, str]:
+    marks = {}
+    for value in values:
+        code, sep, level = value.partition("=")
+        if not sep:
+            raise InvalidInput(
+                Problem("--result", f"{value!r} should be CRITERION=LEVEL (e.g. C1=Proficient)")
+            )
+        marks[code.strip()] = level.strip()
+    return marks
+
+
+@app.command()
+@reports_errors
+def issue(
+    ctx: typer.Context,
+    achievement: Annotated[str, typer.Option("--achievement", help="Achievement code.")],
+    learner: Annotated[str, typer.Option("--learner", help="The learner's email.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the signed credential.")],
+    name: Annotated[str | None, typer.Option(help="The learner's name (for a new learner).")] = None,
+    result: Annotated[
+        list[str] | None, typer.Option("--result", help="Rubric mark CRITERION=LEVEL (repeat).")
+    ] = None,
+    evidence: Annotated[list[str] | None, typer.Option("--evidence", help="Evidence URL (repeat).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, jwt, png or svg")] = "json",
+) -> None:
+    """Issue an Open Badges 3.0 credential (idempotent: the same request returns the same award)."""
+    from credstack.services.credential_files import render_award
+    from credstack.services.issuance import IssueRequest, issue_award
+
+    settings = _settings(ctx)
+    request = IssueRequest(
+        achievement=achievement,
+        learner_email=learner,
+        learner_name=name,
+        marks=_marks(result or []),
+        evidence=_evidence(evidence or []),
+    )
+    uow = _uow(settings)
+    issued = issue_award(
+        uow, settings=settings, institution=_institution(settings), request=request, actor="cli"
+    )
+    out.write_bytes(render_award(uow, settings=settings, award=issued.award, fmt=fmt))
+    _print_json(
+        {
+            "award": issued.award.public_id,
+            "created": issued.created,
+            "file": str(out),
+            "url": issued.award.credential["id"],
+        }
+    )
+
+
+@app.command("issue-bulk")
+@reports_errors
+def issue_bulk(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV: achievement,email[,name,marks,evidence,valid_from,key].")
+    ],
+) -> None:
+    """Issue one credential per CSV row. Run again after a crash: nothing is issued twice."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from credstack.services.bulk import parse_bulk_csv
+    from credstack.services.jobs import run_bulk
+
+    settings = _settings(ctx)
+    rows = parse_bulk_csv(_read(file), source=str(file))
+    columns = (TextColumn("issuing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err) as bar:
+        task = bar.add_task("issue", total=len(rows))
+        result = run_bulk(
+            settings=settings,
+            institution=_institution(settings),
+            rows=rows,
+            uow=_uow(settings),
+            advance=lambda n: bar.advance(task, n),
+        )
+    _print_json(result.summary())
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _change(ctx: typer.Context, award: str, action: str, reason: str) -> None:
+    from credstack.services.status import change_status
+
+    settings = _settings(ctx)
+    updated = change_status(
+        _uow(settings),
+        institution=_institution(settings),
+        award=award,
+        action=action,  # type: ignore[arg-type]
+        reason=reason,
+        actor="cli",
+    )
+    _print_json({"award": updated.public_id, "status": updated.status, "reason": updated.status_reason})
+
+
+@app.command()
+@reports_errors
+def revoke(
+    ctx: typer.Context,
+    award: Annotated[str, typer.Argument(help="The award's id (the last part of its credential URL).")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Revoke an award for good: its status list bit is set at once."""
+    _change(ctx, award, "revoke", reason)
+
+
+@app.command()
+@reports_errors
+def suspend(
+    ctx: typer.Context,
+    award: Annotated[str, typer.Argument(help="The award's id.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Suspend an award until it is reinstated."""
+    _change(ctx, award, "suspend", reason)
+
+
+@app.command()
+@reports_errors
+def reinstate(
+    ctx: typer.Context,
+    award: Annotated[str, typer.Argument(help="The award's id.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Lift a suspension."""
+    _change(ctx, award, "reinstate", reason)
+
+
+@keys_app.command("rotate")
+@reports_errors
+def keys_rotate(ctx: typer.Context) -> None:
+    """Start signing with a new key; credentials signed with the old one still verify."""
+    from credstack.services.keys import rotate_key
+
+    settings = _settings(ctx)
+    signer = rotate_key(_uow(settings), institution=_institution(settings), settings=settings, actor="cli")
+    _print_json({"did": signer.did, "verification_method": signer.verification_method})
+
+
+@keys_app.command("compromised")
+@reports_errors
+def keys_compromised(
+    ctx: typer.Context,
+    verification_method: Annotated[str, typer.Argument(help="The key's verification method id.")],
+    since: Annotated[str, typer.Option(help="ISO date-time from which its signatures are not trusted.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Mark a key compromised: credentials it signed at or after --since fail verification."""
+    from datetime import datetime
+
+    from credstack.services.keys import mark_compromised
+
+    try:
+        moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(Problem("--since", f"{since!r} is not an ISO date-time")) from None
+    settings = _settings(ctx)
+    mark_compromised(
+        _uow(settings),
+        institution=_institution(settings),
+        verification_method=verification_method,
+        since=moment,
+        reason=reason,
+        actor="cli",
+    )
+    _print_json({"verification_method": verification_method, "compromised_since": moment.isoformat()})
+
+
+@keys_app.command("list")
+def keys_list(ctx: typer.Context) -> None:
+    """The institution's keys, oldest first."""
+    settings = _settings(ctx)
+    uow = _uow(settings)
+    with uow:
+        found = uow.institutions.get(settings.institution_slug)
+        keys = uow.keys.all(found[0]) if found else []
+    for k in keys:
+        _print_json(
+            {
+                "verification_method": k.verification_method,
+                "created": k.created_at,
+                "retired": k.retired_at,
+                "compromised": k.compromised_at,
+            }
+        )
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Work for the job queue (CREDSTACK_JOB_QUEUE_URL): bulk issuance and other long jobs."""
+    from credstack.services.jobs import work
+
+    work(_settings(ctx), burst=burst)
 
 
 @db_app.command("upgrade")

@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     ects_per_credit_hour: Decimal = Decimal(2)
     currency: str = "EUR"
     sql_echo: bool = False
+    # issuer identity: did:web of base_url (hosted), did:key (standalone), or auto (web when https)
+    did_method: Literal["auto", "web", "key"] = "auto"
+    # long jobs (bulk issuance): None runs them in-process; a redis:// URL uses the job queue
+    job_queue_url: str | None = None
+    # verification of other issuers' credentials
+    allow_remote_fetch: bool = False  # did:web documents and status lists over HTTPS
+    remote_fetch_timeout: float = 5.0
+    ob_schema_dir: str | None = None  # folder holding the official 1EdTech OB 3.0 JSON Schemas
+
+    @property
+    def issuer_did_method(self) -> Literal["web", "key"]:
+        if self.did_method == "auto":
+            return "web" if self.base_url.startswith("https://") else "key"
+        return self.did_method
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

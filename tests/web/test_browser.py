@@ -191,3 +191,51 @@ def test_phone_width_has_no_horizontal_overflow(browser: Any, site: Site, path: 
     name = path.strip("/").split("?")[0].replace("/", "-").replace("{id}", "tree") or "home"
     _shot(page, f"{name}-375")
     page.close()
+
+
+def test_issue_through_the_achievement_page_then_revoke(browser: Any, site: Site) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.url + "/achievements")
+    page.get_by_role("link", name="Ratio reasoning").click()
+    page.wait_for_url("**/achievements/*")
+    form = page.locator("form.issue-form")
+    page.get_by_label("Learner email").fill("grace@example.org")
+    page.get_by_label("Learner name").fill("Grace Hopper")
+    page.get_by_label("Ratio language").select_option("Proficient")
+    page.get_by_label("Rate problems").select_option("Proficient")
+    page.get_by_label("Evidence link").fill("https://portfolio.example.org/grace/ratios")
+    _shot(page, "achievement-issue-form-1280")
+    form.get_by_role("button", name="Issue credential").click()
+    page.wait_for_url(re.compile(r".*/credentials/[0-9a-f-]{36}$"))
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Ratio reasoning"
+    main = page.locator("main").inner_text()
+    assert "Grace Hopper" in main and "Browser Test College" in main
+    assert page.locator(".status-pill").inner_text().split()[-1] == "Active"
+    badge = page.locator("img.credential-hero__badge")
+    assert page.evaluate("(img) => img.complete && img.naturalWidth", badge.element_handle()) == 400
+    assert (
+        page.get_by_role("link", name="Verify this credential")
+        .get_attribute("href")
+        .startswith("/verify?url=")
+    )
+    assert page.get_by_role("link", name="Add to LinkedIn profile").is_visible()
+    _shot(page, "credential-1280")
+    credential_url = page.url
+
+    phone = browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(credential_url)
+    _no_horizontal_overflow(phone)
+    _shot(phone, "credential-375")
+    phone.close()
+
+    # the registrar panel: revoke, with a reason, back to the page with the banner
+    page.get_by_label("Revoke").check()
+    page.get_by_role("textbox", name="Reason").fill("Issued to the wrong learner")
+    page.get_by_role("button", name="Change status").click()
+    page.wait_for_url("**?done=revoke*")
+    banner = page.get_by_role("alert")
+    assert "This credential has been revoked" in banner.inner_text()
+    assert page.locator(".status-pill").inner_text().split()[-1] == "Revoked"
+    _shot(page, "credential-revoked-1280")
+    page.close()

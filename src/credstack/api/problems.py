@@ -6,11 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from credstack.domain.errors import DomainError, InvalidInput, InvalidTransition, NotFound
+from credstack.services.issuance import NotAwardable
 
 STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidInput: (422, "Invalid input"),
     NotFound: (404, "Not found"),
     InvalidTransition: (409, "Invalid state change"),
+    NotAwardable: (409, "Cannot be awarded"),
 }
 
 

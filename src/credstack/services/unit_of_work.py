@@ -12,8 +12,10 @@ from sqlalchemy import Connection, Engine, RootTransaction
 
 from credstack.store.achievements import AchievementRepository
 from credstack.store.audit import AuditLog
+from credstack.store.awards import AwardRepository
 from credstack.store.frameworks import FrameworkRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
+from credstack.store.keys import KeyRepository, StatusListRepository
 
 
 class UnitOfWork:
@@ -22,6 +24,9 @@ class UnitOfWork:
     frameworks: FrameworkRepository
     achievements: AchievementRepository
     learners: LearnerRepository
+    keys: KeyRepository
+    status_lists: StatusListRepository
+    awards: AwardRepository
     audit: AuditLog
 
     def __init__(self, engine: Engine) -> None:
@@ -35,6 +40,9 @@ class UnitOfWork:
         self.frameworks = FrameworkRepository(self.conn)
         self.achievements = AchievementRepository(self.conn)
         self.learners = LearnerRepository(self.conn)
+        self.keys = KeyRepository(self.conn)
+        self.status_lists = StatusListRepository(self.conn)
+        self.awards = AwardRepository(self.conn)
         self.audit = AuditLog(self.conn)
         return self
 

@@ -48,6 +48,28 @@ class LearnerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def by_email(self, institution_id: int, email: str) -> tuple[int, Learner] | None:
+        row = self.conn.execute(
+            select(learners).where(
+                learners.c.institution_id == institution_id, learners.c.email == email.strip().lower()
+            )
+        ).one_or_none()
+        return (row.id, Learner(row.email, row.name, row.external_id)) if row else None
+
+    def add(self, institution_id: int, learner: Learner) -> int:
+        return int(
+            self.conn.execute(
+                insert(learners)
+                .values(
+                    institution_id=institution_id,
+                    email=learner.email,
+                    name=learner.name,
+                    external_id=learner.external_id,
+                )
+                .returning(learners.c.id)
+            ).scalar_one()
+        )
+
     def emails(self, institution_id: int) -> set[str]:
         rows = self.conn.execute(select(learners.c.email).where(learners.c.institution_id == institution_id))
         return {r.email for r in rows}

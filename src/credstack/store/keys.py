@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from credstack.store.tables import signing_keys, status_lists
 
@@ -109,6 +109,7 @@ class StoredStatusList:
     id: int
     purpose: str
     number: int
+    issuer_did: str
     size: int
     bits: bytes
     next_index: int
@@ -134,11 +135,16 @@ class StatusListRepository:
         return _list(row) if row else None
 
     def current(
-        self, institution_id: int, purpose: str, *, for_update: bool = False
+        self, institution_id: int, purpose: str, issuer_did: str, *, for_update: bool = False
     ) -> StoredStatusList | None:
+        """The newest list of this purpose signed as ``issuer_did`` (where new slots come from)."""
         query = (
             select(status_lists)
-            .where(status_lists.c.institution_id == institution_id, status_lists.c.purpose == purpose)
+            .where(
+                status_lists.c.institution_id == institution_id,
+                status_lists.c.purpose == purpose,
+                status_lists.c.issuer_did == issuer_did,
+            )
             .order_by(status_lists.c.number.desc())
             .limit(1)
         )
@@ -147,14 +153,21 @@ class StatusListRepository:
         row = self.conn.execute(query).one_or_none()
         return _list(row) if row else None
 
+    def next_number(self, institution_id: int) -> int:
+        value = self.conn.execute(
+            select(func.max(status_lists.c.number)).where(status_lists.c.institution_id == institution_id)
+        ).scalar_one()
+        return int(value or 0) + 1
+
     def add(
-        self, institution_id: int, *, purpose: str, number: int, size: int, at: datetime
+        self, institution_id: int, *, purpose: str, number: int, issuer_did: str, size: int, at: datetime
     ) -> StoredStatusList:
         self.conn.execute(
             insert(status_lists).values(
                 institution_id=institution_id,
                 purpose=purpose,
                 number=number,
+                issuer_did=issuer_did,
                 size=size,
                 bits=bytes(size // 8),
                 next_index=0,
@@ -186,6 +199,7 @@ def _list(r: object) -> StoredStatusList:
         m["id"],
         m["purpose"],
         m["number"],
+        m["issuer_did"],
         m["size"],
         bytes(m["bits"]),
         m["next_index"],

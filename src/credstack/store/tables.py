@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -17,10 +19,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 
 metadata = MetaData(
     naming_convention={
@@ -33,12 +37,33 @@ metadata = MetaData(
 )
 
 Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both databases (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: credstack stores aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 Money = Numeric(12, 2)
 CreditAmount = Numeric(8, 2)
 
 
 def _created() -> Column[object]:
-    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+    return Column("created_at", UtcDateTime(), nullable=False, server_default=func.now())
 
 
 institutions = Table(
@@ -200,7 +225,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE")),
     Column("actor", Text, nullable=False),
     Column("action", String(80), nullable=False),
@@ -218,9 +243,9 @@ signing_keys = Table(
     Column("verification_method", Text, nullable=False, unique=True),
     Column("public_key_multibase", Text, nullable=False),
     Column("private_key_ciphertext", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("retired_at", DateTime(timezone=True)),
-    Column("compromised_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("retired_at", UtcDateTime()),
+    Column("compromised_at", UtcDateTime()),
     Column("compromise_reason", Text),
 )
 
@@ -231,11 +256,12 @@ status_lists = Table(
     Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
     Column("purpose", String(20), nullable=False),
     Column("number", Integer, nullable=False),
+    Column("issuer_did", Text, nullable=False),
     Column("size", Integer, nullable=False),
     Column("bits", LargeBinary, nullable=False),
     Column("next_index", Integer, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("institution_id", "purpose", "number", name="uq_status_lists_number"),
 )
 
@@ -248,9 +274,9 @@ awards = Table(
     Column("achievement_id", ForeignKey("achievements.id", ondelete="RESTRICT"), nullable=False),
     Column("learner_id", ForeignKey("learners.id", ondelete="RESTRICT"), nullable=False),
     Column("idempotency_key", String(128), nullable=False),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-    Column("valid_from", DateTime(timezone=True), nullable=False),
-    Column("valid_until", DateTime(timezone=True)),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("valid_from", UtcDateTime(), nullable=False),
+    Column("valid_until", UtcDateTime()),
     Column("key_id", ForeignKey("signing_keys.id", ondelete="RESTRICT"), nullable=False),
     Column("status", String(20), nullable=False),
     Column("status_reason", Text),

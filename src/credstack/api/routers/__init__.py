@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from credstack.api.routers import achievements, frameworks
+    from credstack.api.routers import achievements, awards, frameworks
 
     app.include_router(frameworks.router, prefix="/api/v1")
     app.include_router(achievements.router, prefix="/api/v1")
+    app.include_router(awards.router, prefix="/api/v1")

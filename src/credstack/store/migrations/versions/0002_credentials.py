@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("institution_id", sa.Integer(), nullable=False),
         sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("issuer_did", sa.Text(), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("bits", sa.LargeBinary(), nullable=False),
         sa.Column("next_index", sa.Integer(), nullable=False),
