@@ -311,6 +311,77 @@ def reinstate(
     _change(ctx, award, "reinstate", reason)
 
 
+@app.command()
+def verify(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Credentials: JSON, VC-JWT, baked PNG or SVG.")],
+    status_list: Annotated[
+        list[Path] | None, typer.Option("--status-list", help="A status list credential, served at its id.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="URL=FILE: serve FILE for URL (DID doc, list).")
+    ] = None,
+    now: Annotated[str | None, typer.Option(help="Judge validity dates at this ISO instant.")] = None,
+    fragment_keys: Annotated[
+        bool, typer.Option(help="Accept 1EdTech's non-standard https://issuer#z6Mk... keys (opt-in).")
+    ] = False,
+    schemas: Annotated[
+        str | None,
+        typer.Option(help="Folder with the official 1EdTech JSON Schemas (CREDSTACK_OB_SCHEMA_DIR)."),
+    ] = None,
+) -> None:
+    """Verify credentials; one JSON line per file. Exit 0 only if every file verified."""
+    from datetime import UTC, datetime
+
+    from credstack.services.verification import environment, verify_bytes
+
+    settings = _settings(ctx)
+    if schemas:
+        settings = settings.model_copy(update={"ob_schema_dir": schemas})
+    documents: dict[str, dict[str, Any]] = {}
+    try:
+        for path in status_list or []:
+            listed = json.loads(path.read_text(encoding="utf-8"))
+            documents[str(listed.get("id"))] = listed
+        for item in map_ or []:
+            url, sep, file = item.partition("=")
+            if not sep:
+                raise typer.BadParameter(f"{item!r} should be URL=FILE", param_hint="--map")
+            documents[url] = json.loads(Path(file).read_text(encoding="utf-8"))
+        moment = datetime.fromisoformat(now.replace("Z", "+00:00")) if now else datetime.now(UTC)
+    except (OSError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    env = environment(
+        _uow(settings),
+        settings=settings,
+        institution=_institution(settings),
+        now=moment,
+        fragment_keys=fragment_keys,
+        extra_documents=documents,
+    )
+    all_ok = True
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            _print_json(
+                {
+                    "file": str(file),
+                    "verified": False,
+                    "checks": [],
+                    "errors": [f"cannot read: {exc.strerror}"],
+                }
+            )
+            all_ok = False
+            continue
+        report = verify_bytes(data, env)
+        all_ok = all_ok and report.verified
+        _print_json(report.as_json(str(file)))
+    if not all_ok:
+        raise typer.Exit(1)
+
+
 @keys_app.command("rotate")
 @reports_errors
 def keys_rotate(ctx: typer.Context) -> None:

@@ -149,6 +149,15 @@ def _check_type(credential: dict[str, Any], report: Report) -> None:
         report.add("type", "info", True, f"{', '.join(str(t) for t in types)}")
 
 
+def _check_required(credential: dict[str, Any], report: Report) -> None:
+    """What every verifiable credential has (VC 2.0 §4): an issuer and a subject."""
+    missing = [k for k in ("issuer", "credentialSubject") if k not in credential]
+    if issuer_id(credential) is None and "issuer" in credential:
+        missing.append("issuer.id")
+    if missing:
+        report.add("structure", "error", False, f"missing {', '.join(missing)}")
+
+
 def _check_schema(credential: dict[str, Any], report: Report, env: Environment) -> None:
     if env.schema_errors is None:
         report.add(
@@ -263,6 +272,7 @@ def verify_credential(credential: Any, env: Environment, *, fmt: str = "json") -
     if not _check_context(credential, report):
         return report
     _check_type(credential, report)
+    _check_required(credential, report)
     _check_schema(credential, report, env)
     try:
         _check_proof(credential, report, env)

@@ -38,6 +38,12 @@ def _validator(path: str) -> Any:
     return Draft201909Validator(schema)
 
 
+def _where(error: Any) -> str:
+    """``validator@property/path`` (array positions left out), as the corpus records errors."""
+    path = "/".join(str(p) for p in error.absolute_path if not isinstance(p, int))
+    return f"{error.validator}@{path or '(root)'}"
+
+
 def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], list[str]] | None:
     """Errors against the official 1EdTech schema for the credential's kind (its files are not
     redistributable, so an install points CREDSTACK_OB_SCHEMA_DIR at them)."""
@@ -55,10 +61,7 @@ def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], lis
         if path is None:
             return []
         found = _validator(str(path)).iter_errors(document)
-        return [
-            f"{e.validator}@{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:160]}"
-            for e in found
-        ]
+        return [f"{_where(e)}: {e.message[:160]}" for e in found]
 
     return errors
 
@@ -108,6 +111,7 @@ def environment(
     with uow:
         found = uow.institutions.get(institution.slug)
         institution_id = found[0] if found else None
+        institution = found[1] if found else institution
         keys = uow.keys.all(institution_id) if institution_id else []
         registry = (
             {r.issuer: r.name for r in uow.conn.execute(
