@@ -344,10 +344,10 @@ def verify(
             listed = json.loads(path.read_text(encoding="utf-8"))
             documents[str(listed.get("id"))] = listed
         for item in map_ or []:
-            url, sep, file = item.partition("=")
+            url, sep, target = item.partition("=")
             if not sep:
                 raise typer.BadParameter(f"{item!r} should be URL=FILE", param_hint="--map")
-            documents[url] = json.loads(Path(file).read_text(encoding="utf-8"))
+            documents[url] = json.loads(Path(target).read_text(encoding="utf-8"))
         moment = datetime.fromisoformat(now.replace("Z", "+00:00")) if now else datetime.now(UTC)
     except (OSError, ValueError) as exc:
         err.print(f"error: {exc}", markup=False)
