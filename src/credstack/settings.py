@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     did_method: Literal["auto", "web", "key"] = "auto"
     # long jobs (bulk issuance): None runs them in-process; a redis:// URL uses the job queue
     job_queue_url: str | None = None
+    job_queue_name: str = "credstack"
     # verification of other issuers' credentials
     allow_remote_fetch: bool = False  # did:web documents and status lists over HTTPS
     remote_fetch_timeout: float = 5.0

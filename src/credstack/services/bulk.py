@@ -19,6 +19,7 @@ from credstack.domain.institution import Institution
 from credstack.services.issuance import IssueRequest, issue_award
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from credstack.store.achievements import StoredAchievement
 
 COLUMNS = ("achievement", "email", "name", "marks", "evidence", "valid_from", "key")
 
@@ -136,10 +137,16 @@ def issue_rows(
     """Issue each row in its own transaction; a row that cannot be issued (e.g. an achievement
     that is not published) is reported with its line and the others go on."""
     result = BulkResult()
+    definitions: dict[str, StoredAchievement] = {}  # each definition read once per run
     for row in rows:
         try:
             issued = issue_award(
-                uow, settings=settings, institution=institution, request=row.request, actor=actor
+                uow,
+                settings=settings,
+                institution=institution,
+                request=row.request,
+                actor=actor,
+                definitions=definitions,
             )
         except DomainError as exc:
             result.failed.append((row.line, str(exc)))

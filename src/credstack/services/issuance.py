@@ -170,18 +170,41 @@ def issue_award(
     request: IssueRequest,
     actor: str,
     now: datetime | None = None,
+    definitions: dict[str, StoredAchievement] | None = None,
 ) -> IssuedAward:
-    """Issue once. Two identical requests at the same moment give one award: the second waits
-    on the status-list lock and then finds the first; a lost race on a unique key retries."""
+    """Issue once. Two identical requests at the same moment give one award: the second to
+    commit hits the unique idempotency key, rolls back, and on retry finds the first."""
     for attempt in range(3):
         try:
             return _issue(
-                uow, settings=settings, institution=institution, request=request, actor=actor, now=now
+                uow,
+                settings=settings,
+                institution=institution,
+                request=request,
+                actor=actor,
+                now=now,
+                definitions={} if definitions is None else definitions,
             )
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reserve_slot(
+    uow: UnitOfWork, institution: Institution, settings: Settings, now: datetime
+) -> tuple[Signer, int, int]:
+    """The signing key and the next status-list slot, in a short transaction of its own: the
+    list's row lock is held for a moment, not while signing, so issuers in parallel processes
+    do not queue behind each other. A slot whose award is then not stored (an error, a crash,
+    a lost race) stays a clear bit that no credential points at: it changes nothing."""
+    with UnitOfWork(uow.engine) as slot:
+        institution_id, _ = ensure_institution(slot, institution)
+        signer = active_signer(slot, institution_id, settings, now)
+        status_list = _lock_list(slot, institution_id, signer.did, now)
+        slot.status_lists.take_index(status_list.id, status_list.next_index)
+        slot.commit()
+    return signer, status_list.number, status_list.next_index
 
 
 def _issue(
@@ -192,6 +215,7 @@ def _issue(
     request: IssueRequest,
     actor: str,
     now: datetime | None,
+    definitions: dict[str, StoredAchievement],
 ) -> IssuedAward:
     now = now or datetime.now(UTC)
     key = request.key()
@@ -200,11 +224,12 @@ def _issue(
         existing = uow.awards.by_idempotency_key(institution_id, key)
         if existing is not None:
             return IssuedAward(existing, created=False)
-        stored = _awardable(uow, institution_id, request)
-        email = request.learner_email.strip().lower()
-        signer = active_signer(uow, institution_id, settings, now)
-        status_list = _lock_list(uow, institution_id, signer.did, now)
-        existing = uow.awards.by_idempotency_key(institution_id, key)  # issued while we waited
+        stored = _awardable(uow, institution_id, request, definitions)
+        uow.commit()
+    signer, list_number, index = _reserve_slot(uow, institution, settings, now)
+    email = request.learner_email.strip().lower()
+    with uow:
+        existing = uow.awards.by_idempotency_key(institution_id, key)  # issued in the meantime
         if existing is not None:
             return IssuedAward(existing, created=False)
         found = uow.learners.by_email(institution_id, email)
@@ -213,8 +238,6 @@ def _issue(
             learner_id = uow.learners.add(institution_id, learner)
         else:
             learner_id, learner = found
-        list_number, index = status_list.number, status_list.next_index
-        uow.status_lists.take_index(status_list.id, index)
         public_id = str(uuid.uuid4())
         valid_from = (request.valid_from or now).replace(microsecond=0)
         credential = build_credential(
@@ -263,12 +286,19 @@ def _issue(
     return IssuedAward(award, created=True)
 
 
-def _awardable(uow: UnitOfWork, institution_id: int, request: IssueRequest) -> StoredAchievement:
-    """The published achievement, with the request's marks meeting its pass rule."""
+def _awardable(
+    uow: UnitOfWork, institution_id: int, request: IssueRequest, definitions: dict[str, StoredAchievement]
+) -> StoredAchievement:
+    """The published achievement, with the request's marks meeting its pass rule. ``definitions``
+    remembers achievements already read (a bulk run reads each definition once)."""
     if "@" not in request.learner_email:
         raise InvalidInput(Problem("learner", f"{request.learner_email!r} is not an email address"))
-    achievement_id = uow.achievements.id_for_code(institution_id, request.achievement)
-    stored = uow.achievements.get(achievement_id) if achievement_id is not None else None
+    stored = definitions.get(request.achievement)
+    if stored is None:
+        achievement_id = uow.achievements.id_for_code(institution_id, request.achievement)
+        stored = uow.achievements.get(achievement_id) if achievement_id is not None else None
+        if stored is not None:
+            definitions[request.achievement] = stored
     if stored is None:
         raise InvalidInput(Problem("achievement", f"no achievement with code {request.achievement!r}"))
     code = stored.achievement.code

@@ -21,7 +21,6 @@ from credstack.services.issuance import IssueRequest
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 
-QUEUE = "credstack"
 CHUNK = 200
 
 
@@ -99,7 +98,7 @@ def run_bulk(
     from redis import Redis
     from rq import Queue
 
-    queue = Queue(QUEUE, connection=Redis.from_url(settings.job_queue_url))
+    queue = Queue(settings.job_queue_name, connection=Redis.from_url(settings.job_queue_url))
     payload = settings_payload(settings)
     jobs = []
     for start in range(0, len(rows), CHUNK):
@@ -137,4 +136,5 @@ def work(settings: Settings, *, burst: bool = False) -> None:
     from rq import Queue, SimpleWorker
 
     connection = Redis.from_url(settings.job_queue_url)
-    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=burst)
+    queue = Queue(settings.job_queue_name, connection=connection)
+    SimpleWorker([queue], connection=connection).work(burst=burst)

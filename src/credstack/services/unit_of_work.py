@@ -16,6 +16,7 @@ from credstack.store.awards import AwardRepository
 from credstack.store.frameworks import FrameworkRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.trust import TrustedIssuerRepository
 
 
 class UnitOfWork:
@@ -28,6 +29,7 @@ class UnitOfWork:
     status_lists: StatusListRepository
     awards: AwardRepository
     audit: AuditLog
+    trusted_issuers: TrustedIssuerRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -44,6 +46,7 @@ class UnitOfWork:
         self.status_lists = StatusListRepository(self.conn)
         self.awards = AwardRepository(self.conn)
         self.audit = AuditLog(self.conn)
+        self.trusted_issuers = TrustedIssuerRepository(self.conn)
         return self
 
     def commit(self) -> None:

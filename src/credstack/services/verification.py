@@ -25,7 +25,6 @@ from credstack.services.keys import did_document, did_web
 from credstack.services.status import signed_status_list
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
-from credstack.store.tables import trusted_issuers
 
 SCHEMA_FILES = {"ob3": "achievementcredential_schema", "endorsement": "endorsementcredential_schema"}
 
@@ -114,10 +113,8 @@ def environment(
         institution = found[1] if found else institution
         keys = uow.keys.all(institution_id) if institution_id else []
         registry = (
-            {r.issuer: r.name for r in uow.conn.execute(
-                trusted_issuers.select().where(trusted_issuers.c.institution_id == institution_id))}
-            if institution_id else {}
-        )  # fmt: skip
+            {t.issuer: t.name for t in uow.trusted_issuers.all(institution_id)} if institution_id else {}
+        )
     own_dids = {k.did for k in keys}
     compromised = {k.verification_method: k.compromised_at for k in keys if k.compromised_at}
 
