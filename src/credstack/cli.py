@@ -24,8 +24,10 @@ import_app = typer.Typer(help="Import frameworks and achievements (all-or-nothin
 export_app = typer.Typer(help="Export in standard formats.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="The issuer's signing keys.", no_args_is_help=True)
+trust_app = typer.Typer(help="The registry of trusted issuers (used when verifying).", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(keys_app, name="keys")
+app.add_typer(trust_app, name="trust")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 
@@ -439,6 +441,53 @@ def keys_list(ctx: typer.Context) -> None:
                 "compromised": k.compromised_at,
             }
         )
+
+
+def _trusted_json(entry: Any) -> dict[str, Any]:
+    return {"issuer": entry.issuer, "name": entry.name, "note": entry.note, "created": entry.created_at}
+
+
+@trust_app.command("add")
+@reports_errors
+def trust_add(
+    ctx: typer.Context,
+    issuer: Annotated[str, typer.Argument(help="The issuer's id: a DID or an https URL.")],
+    name: Annotated[str, typer.Option(help="How the institution knows this issuer.")],
+    note: Annotated[str | None, typer.Option(help="Why it is trusted, who checked.")] = None,
+) -> None:
+    """Trust an issuer (again: update its name and note); prints the entry."""
+    from credstack.services.trust import trust_issuer
+
+    settings = _settings(ctx)
+    done = trust_issuer(
+        _uow(settings), institution=_institution(settings), issuer=issuer, name=name, note=note, actor="cli"
+    )
+    _print_json(_trusted_json(done.entry) | {"added": done.created})
+
+
+@trust_app.command("remove")
+@reports_errors
+def trust_remove(
+    ctx: typer.Context,
+    issuer: Annotated[str, typer.Argument(help="The issuer's id, as listed.")],
+) -> None:
+    """Stop trusting an issuer; prints the entry removed."""
+    from credstack.services.trust import distrust_issuer
+
+    settings = _settings(ctx)
+    entry = distrust_issuer(_uow(settings), institution=_institution(settings), issuer=issuer, actor="cli")
+    _print_json(_trusted_json(entry) | {"removed": True})
+
+
+@trust_app.command("list")
+@reports_errors
+def trust_list(ctx: typer.Context) -> None:
+    """The trusted issuers, by name; one JSON line each."""
+    from credstack.services.trust import trusted_issuers
+
+    settings = _settings(ctx)
+    for entry in trusted_issuers(_uow(settings), institution=_institution(settings)):
+        _print_json(_trusted_json(entry))
 
 
 @app.command()

@@ -21,10 +21,11 @@ from credstack.domain.errors import InvalidInput, InvalidTransition, NotFound, P
 from credstack.domain.institution import Institution
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import status_list_url
-from credstack.services.keys import open_key
+from credstack.services.keys import active_signer, did_web, open_key
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.awards import StoredAward
+from credstack.store.keys import StoredKey
 
 Action = Literal["revoke", "suspend", "reinstate"]
 
@@ -101,6 +102,24 @@ class _Cache:
 _signed = _Cache(Lock(), {})
 
 
+def _list_signer(
+    uow: UnitOfWork, settings: Settings, institution_id: int, issuer_did: str, keys: list[StoredKey]
+) -> StoredKey:
+    """The key that signs a list: the issuer's newest sound key. Under did:web, with every key
+    retired or compromised, a new one is made (same DID). A did:key issuer is its one key, so a
+    compromised one still signs, dated at the list's last change: verifiers that know of the
+    compromise then trust the list only if it has not changed since."""
+    sound = [k for k in keys if k.did == issuer_did and k.compromised_at is None]
+    if not sound and issuer_did.startswith("did:web:") and issuer_did == did_web(settings.base_url):
+        with uow:
+            sound = [active_signer(uow, institution_id, settings, datetime.now(UTC)).key]
+            uow.commit()
+    candidates = sound or [k for k in keys if k.did == issuer_did]
+    if not candidates:
+        raise NotFound("signing key for", issuer_did)
+    return candidates[-1]
+
+
 def signed_status_list(
     uow: UnitOfWork, *, settings: Settings, institution: Institution, purpose: str, number: int
 ) -> dict[str, Any]:
@@ -111,10 +130,7 @@ def signed_status_list(
         keys = uow.keys.all(found[0]) if found else []
     if status_list is None:
         raise NotFound("status list", f"{purpose}/{number}")
-    usable = [k for k in keys if k.did == status_list.issuer_did and k.compromised_at is None]
-    if not usable:
-        raise NotFound("signing key for", status_list.issuer_did)
-    key = usable[-1]
+    key = _list_signer(uow, settings, found[0] if found else 0, status_list.issuer_did, keys)
     cache_key = (str(uow.engine.url), status_list.id, status_list.version, key.verification_method)
     with _signed.lock:
         cached = _signed.entries.get(cache_key)

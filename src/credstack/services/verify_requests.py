@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from credstack.credentials.verifier import Report
+from credstack.credentials.verifier import Report, issuer_id
 from credstack.domain.errors import DomainError
 from credstack.domain.institution import Institution
 from credstack.services.credential_files import render_award
@@ -44,6 +44,7 @@ class Verification:
     report: Report
     source: str | None = None  # the URL or the file's name
     recorded_learner: str | None = None  # the learner as this institution recorded them (own credentials)
+    trusted_as: str | None = None  # the issuer's name in the registry of trusted issuers
 
 
 def too_large(size: int) -> str:
@@ -66,7 +67,13 @@ def verify_data(
         return Verification(report, source)
     env = environment(uow, settings=settings, institution=institution, fragment_keys=fragment_keys)
     report = verify_bytes(data, env)
-    return Verification(report, source, recorded_learner(uow, settings=settings, report=report))
+    issuer = issuer_id(report.credential) if report.credential else None
+    return Verification(
+        report,
+        source,
+        recorded_learner=recorded_learner(uow, settings=settings, report=report),
+        trusted_as=env.trusted(issuer) if issuer else None,
+    )
 
 
 def verify_url(

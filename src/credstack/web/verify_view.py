@@ -73,6 +73,7 @@ class VerifyView:
     kind: str
     format: str
     source: str | None
+    trusted_as: str | None
     report_json: dict[str, Any]
 
     @property
@@ -176,5 +177,6 @@ def verify_view(found: Verification) -> VerifyView:
         kind=KIND_LABELS.get(report.kind, report.kind),
         format=FORMAT_LABELS.get(report.format, report.format),
         source=found.source,
+        trusted_as=found.trusted_as,
         report_json=report.as_json(),
     )
