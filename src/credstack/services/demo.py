@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from rich.progress import Progress
 
+from credstack.domain.achievement import AchievementKind
 from credstack.domain.institution import Institution
 from credstack.interop.achievements_io import ParsedAchievement
 from credstack.interop.case_json import CasePackage, export_case_package
 from credstack.services.catalog import import_achievements
-from credstack.services.demo_data import build_demo_catalog
+from credstack.services.demo_data import DemoCatalog, build_demo_catalog
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
+from credstack.services.issuance import IssueRequest, issue_award
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from credstack.store.achievements import StoredAchievement
 
 BATCH = 500
+AWARDED_LEARNERS = 30
+DEMO_START = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -28,12 +34,14 @@ class DemoReport:
     achievements_unchanged: int
     learners_created: int
     learners_total: int
+    awards_created: int = 0
 
     def describe(self) -> str:
         return (
             f"{self.institution}: framework with {self.framework_competencies} competencies; "
             f"achievements {self.achievements_created} created, {self.achievements_unchanged} already there; "
-            f"learners {self.learners_created} created, {self.learners_total} in all"
+            f"learners {self.learners_created} created, {self.learners_total} in all; "
+            f"credentials {self.awards_created} issued"
         )
 
 
@@ -68,6 +76,7 @@ def seed_demo(
             bar.advance(task, BATCH)
         total = uow.learners.count(institution_id)
         uow.commit()
+    awards = _demo_awards(uow, settings, institution, catalog, progress)
     return DemoReport(
         institution.name,
         framework.competencies,
@@ -75,4 +84,48 @@ def seed_demo(
         len(achievements.unchanged),
         created,
         total,
+        awards,
     )
+
+
+def _demo_awards(
+    uow: UnitOfWork, settings: Settings, institution: Institution, catalog: DemoCatalog, progress: bool
+) -> int:
+    """A few signed credentials for the first learners (idempotent: fixed keys and dates), so
+    the credential pages, downloads and verification can be tried at once."""
+    micro = [a for a in catalog.achievements if a.kind is AchievementKind.MICRO_CREDENTIAL and a.rubric]
+    learners = catalog.learners[:AWARDED_LEARNERS]
+    requests = []
+    for i, learner in enumerate(learners):
+        for j in range(1 + i % 3):
+            achievement = micro[(i + 4 * j) % len(micro)]
+            assert achievement.rubric is not None
+            levels = ("Proficient", "Exemplary", "Developing")
+            marks = {c.code: levels[(i + k) % 2] for k, c in enumerate(achievement.rubric.criteria)}
+            when = DEMO_START + timedelta(days=37 * i + 91 * j)
+            requests.append(
+                IssueRequest(
+                    achievement.code,
+                    learner.email,
+                    learner.name,
+                    marks=marks,
+                    valid_from=when,
+                    idempotency_key=f"demo:{achievement.code}:{learner.email}",
+                )
+            )
+    issued = 0
+    definitions: dict[str, StoredAchievement] = {}
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("credentials", total=len(requests))
+        for request in requests:
+            result = issue_award(
+                uow,
+                settings=settings,
+                institution=institution,
+                request=request,
+                actor="demo",
+                definitions=definitions,
+            )
+            issued += result.created
+            bar.advance(task)
+    return issued

@@ -47,8 +47,9 @@ class Verification:
     trusted_as: str | None = None  # the issuer's name in the registry of trusted issuers
 
 
-def too_large(size: int) -> str:
-    return f"is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB"
+def too_large(size: int | None = None) -> str:
+    given = f" ({size:,} bytes)" if size is not None else ""
+    return f"is larger than the {MAX_BYTES // 1024 // 1024} MB limit{given}"
 
 
 def verify_data(
@@ -63,7 +64,7 @@ def verify_data(
     """Verify a JSON credential, a compact VC-JWT, or a PNG / SVG badge with one baked in."""
     if len(data) > MAX_BYTES:
         report = Report()
-        report.add("parse", "error", False, f"the input {too_large(len(data))}")
+        report.add("parse", "error", False, f"the input {too_large()}")
         return Verification(report, source)
     env = environment(uow, settings=settings, institution=institution, fragment_keys=fragment_keys)
     report = verify_bytes(data, env)
@@ -155,7 +156,7 @@ def fetch_remote(url: str, *, settings: Settings, transport: httpx.BaseTransport
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_BYTES:
-                    raise NotFetched(f"the document at {url} is larger than {MAX_BYTES // 1024 // 1024} MB")
+                    raise NotFetched(f"the document at {url} {too_large()}")
     except httpx.TimeoutException:
         raise NotFetched(f"{url} did not answer within {settings.remote_fetch_timeout:g} s") from None
     except httpx.HTTPError as exc:
