@@ -243,7 +243,10 @@ def test_the_trusted_issuers_api(client: TestClient) -> None:
     assert {e["location"] for e in bad.json()["errors"]} == {"issuer", "name"}
     assert "neither a DID nor an https URL" in bad.json()["detail"]
 
-    assert client.delete("/api/v1/trusted-issuers", params={"issuer": "did:web:alpha.example"}).status_code == 204
+    assert (
+        client.delete("/api/v1/trusted-issuers", params={"issuer": "did:web:alpha.example"}).status_code
+        == 204
+    )
     gone = client.delete("/api/v1/trusted-issuers", params={"issuer": "did:web:alpha.example"})
     assert gone.status_code == 404 and gone.headers["content-type"] == "application/problem+json"
     assert len(client.get("/api/v1/trusted-issuers").json()) == 1

@@ -15,7 +15,9 @@ from credstack.settings import Settings
 from tests.conftest import snapshot
 
 DID = "did:key:z6Mkf5rGMoatrSj1f4CyvuHBeXJELe9RPdzo2PKGNCKVtZxP"
-SETTINGS = Settings(database_url="sqlite://unused", institution_slug="test", base_url="https://credstack.test")
+SETTINGS = Settings(
+    database_url="sqlite://unused", institution_slug="test", base_url="https://credstack.test"
+)
 
 
 def audit(uow: UnitOfWork) -> list[tuple[str, str, str]]:
@@ -45,7 +47,9 @@ def test_trust_update_list_and_distrust_are_audited(uow: UnitOfWork, institution
     ]
     removed = distrust_issuer(uow, institution=institution, issuer=DID, actor="tester")
     assert removed.name == "Example Univ."
-    assert [e.issuer for e in trusted_issuers(uow, institution=institution)] == ["https://alpha.example/issuer"]
+    assert [e.issuer for e in trusted_issuers(uow, institution=institution)] == [
+        "https://alpha.example/issuer"
+    ]
 
     assert audit(uow) == [
         ("tester", "trusted_issuer.added", DID),
@@ -105,7 +109,7 @@ def test_dids_and_https_urls_are_issuers(uow: UnitOfWork, institution: Instituti
 
 
 def test_distrusting_an_unknown_issuer_is_not_found(uow: UnitOfWork, institution: Institution) -> None:
-    with pytest.raises(NotFound, match="trusted issuer 'did:web:nobody.example' not found"):
+    with pytest.raises(NotFound, match=r"trusted issuer 'did:web:nobody\.example' not found"):
         distrust_issuer(uow, institution=institution, issuer="did:web:nobody.example", actor="t")
     with pytest.raises(InvalidInput, match="issuer: is required"):
         distrust_issuer(uow, institution=institution, issuer=" ", actor="t")

@@ -239,3 +239,84 @@ def test_issue_through_the_achievement_page_then_revoke(browser: Any, site: Site
     assert page.locator(".status-pill").inner_text().split()[-1] == "Revoked"
     _shot(page, "credential-revoked-1280")
     page.close()
+
+
+def test_verify_from_the_credential_page_and_by_uploading_a_badge(
+    browser: Any, site: Site, tmp_path: Path
+) -> None:
+    import json
+
+    import httpx
+
+    issued = httpx.post(
+        site.url + "/api/v1/awards",
+        json={
+            "achievement": "RATIO-1",
+            "learner_email": "katherine@example.org",
+            "learner_name": "Katherine Johnson",
+            "results": {"C1": "Proficient", "C2": "Proficient"},
+        },
+    )
+    assert issued.status_code == 201, issued.text
+    award = issued.json()
+
+    # the credential page's button leads to /verify?url=..., which verifies at once
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site.url}/credentials/{award['id']}")
+    page.get_by_role("link", name="Verify this credential").click()
+    page.wait_for_url("**/verify?url=*")
+    verdict = page.locator(".verdict")
+    assert verdict.get_by_role("heading", level=1).inner_text() == "Verified"
+    assert "genuine and in force" in verdict.inner_text()
+    assert "Trusted issuer: Browser Test College (this institution)" in page.locator(".trust").inner_text()
+    summary = page.locator(".verify-summary").inner_text()
+    assert "Ratio reasoning" in summary and "Katherine Johnson" in summary
+    outcomes = page.locator(".check__outcome").all_inner_texts()
+    assert outcomes.count("Passed") == 6 and outcomes.count("Failed") == 0
+    _shot(page, "verify-by-url-1280")
+    by_url = page.url
+
+    # upload the baked PNG through the file input (the script names the chosen file)
+    badge = tmp_path / "katherine-badge.png"
+    badge.write_bytes(httpx.get(f"{site.url}/api/v1/awards/{award['id']}/credential.png").content)
+    page.goto(site.url + "/verify")
+    assert page.get_by_role("link", name="Verify").first.get_attribute("aria-current") == "page"
+    page.get_by_label("Credential file").set_input_files(str(badge))
+    assert page.locator("#verify-file-chosen").inner_text().startswith("Chosen: katherine-badge.png (")
+    _shot(page, "verify-form-1280")
+    page.get_by_role("button", name="Verify file").click()
+    page.wait_for_load_state()
+    assert page.locator("#verdict-title").inner_text() == "Verified"
+    assert "PNG badge · from katherine-badge.png" in page.locator(".verdict__meta").inner_text()
+    _shot(page, "verify-upload-png-1280")
+    page.close()
+
+    # without JavaScript the file input is still the drop zone and the form still works
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    plain = context.new_page()
+    plain.goto(site.url + "/verify")
+    _no_horizontal_overflow(plain)
+    _shot(plain, "verify-form-375")
+    plain.get_by_label("Credential file").set_input_files(str(badge))
+    plain.get_by_role("button", name="Verify file").click()
+    plain.wait_for_load_state()
+    assert plain.locator("#verdict-title").inner_text() == "Verified"
+    context.close()
+
+    # a phone: the verdict, and a tampered credential's
+    phone = browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(by_url)
+    assert phone.locator("#verdict-title").inner_text() == "Verified"
+    _no_horizontal_overflow(phone)
+    _shot(phone, "verify-by-url-375")
+    tampered = award["credential"]
+    tampered["credentialSubject"]["achievement"]["name"] = "Rocket science"
+    phone.goto(site.url + "/verify")
+    phone.get_by_label("Credential JSON or VC-JWT").fill(json.dumps(tampered))
+    phone.get_by_role("button", name="Verify pasted credential").click()
+    phone.wait_for_load_state()
+    assert phone.locator("#verdict-title").inner_text() == "Not verified"
+    assert "Signature:" in phone.locator(".verdict__reasons").inner_text()
+    _no_horizontal_overflow(phone)
+    _shot(phone, "verify-tampered-375")
+    phone.close()

@@ -108,7 +108,9 @@ def test_the_form_offers_a_file_a_paste_and_a_url(client: TestClient) -> None:
     assert '<a href="/verify" aria-current="page">Verify</a>' in html
     assert 'enctype="multipart/form-data"' in html
     assert re.search(r'<label for="verify-file">Credential file</label>', html)
-    assert re.search(r'<input class="dropzone__input" id="verify-file" name="file" type="file" required', html)
+    assert re.search(
+        r'<input class="dropzone__input" id="verify-file" name="file" type="file" required', html
+    )
     assert '<label for="verify-text">Credential JSON or VC-JWT</label>' in html
     assert re.search(r'<form class="verify-way" method="get" action="/verify">', html)
     assert '<input id="verify-url" name="url" type="url"' in html
@@ -208,7 +210,9 @@ def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Pa
     assert "Achievement Python Data Wrangling (Micro-credential)" in text
     assert "Issued 1 January 2020" in text and "Valid until 1 January 2021" in text
     # the registry is a separate note, not a reason for the verdict
-    assert "Note: the issuer is not in the trusted registry. This does not make the credential invalid" in text
+    assert (
+        "Note: the issuer is not in the trusted registry. This does not make the credential invalid" in text
+    )
     assert "Issuer in the trusted registry Warning Advisory" in checks(html)
     reasons = re.search(r'<ul class="verdict__reasons">(.*?)</ul>', html, re.S)
     assert reasons is not None and "registry" not in reasons.group(1)
@@ -309,7 +313,9 @@ def test_the_summary_names_the_learner_only_when_the_credential_does() -> None:
     assert found is not None and (found.learner, found.learner_recorded) == ("Ada Lovelace", False)
     recorded = summary(base, recorded_learner="Ada L.")
     assert recorded is not None and (recorded.learner, recorded.learner_recorded) == ("Ada L.", True)
-    ob2 = summary({"badge": {"name": "Old badge", "issuer": "https://old.example/issuer"}, "issuedOn": "2019-05-01"})
+    ob2 = summary(
+        {"badge": {"name": "Old badge", "issuer": "https://old.example/issuer"}, "issuedOn": "2019-05-01"}
+    )
     assert ob2 is not None and (ob2.achievement, ob2.issuer_id) == ("Old badge", "https://old.example/issuer")
     assert ob2.valid_from is not None and ob2.valid_from.year == 2019
     assert summary(None) is None

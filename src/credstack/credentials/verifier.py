@@ -256,6 +256,11 @@ def _check_status(credential: dict[str, Any], report: Report, env: Environment) 
 
 def _check_trust(credential: dict[str, Any], report: Report, env: Environment) -> None:
     issuer = issuer_id(credential)
+    if not any(c.name == "proof" and c.passed for c in report.checks):
+        report.add(
+            "issuer", "warning", None, f"{issuer} is not proven to be the issuer: the proof does not verify"
+        )
+        return
     name = env.trusted(issuer) if issuer else None
     if name:
         report.add("issuer", "info", True, f"{issuer} is a trusted issuer ({name})")
@@ -263,8 +268,11 @@ def _check_trust(credential: dict[str, Any], report: Report, env: Environment) -
         report.add("issuer", "warning", False, f"{issuer} is not in the registry of trusted issuers")
 
 
-def verify_credential(credential: Any, env: Environment, *, fmt: str = "json") -> Report:
-    """Every check of an OB 3.0 / CLR 2.0 / VC credential with an embedded proof."""
+def verify_credential(
+    credential: Any, env: Environment, *, fmt: str = "json", enveloping: Check | None = None
+) -> Report:
+    """Every check of an OB 3.0 / CLR 2.0 / VC credential: its embedded proof, or, for a VC-JWT,
+    the ``enveloping`` signature's check made by the caller."""
     report = Report(format=fmt, credential=credential if isinstance(credential, dict) else None)
     if not isinstance(credential, dict):
         report.add("parse", "error", False, "a credential is a JSON object")
@@ -274,10 +282,13 @@ def verify_credential(credential: Any, env: Environment, *, fmt: str = "json") -
     _check_type(credential, report)
     _check_required(credential, report)
     _check_schema(credential, report, env)
-    try:
-        _check_proof(credential, report, env)
-    except CredentialError as exc:  # pragma: no cover - proofs.verify reports errors itself
-        report.add("proof", "error", False, str(exc))
+    if enveloping is not None:
+        report.checks.append(enveloping)
+    else:
+        try:
+            _check_proof(credential, report, env)
+        except CredentialError as exc:  # pragma: no cover - proofs.verify reports errors itself
+            report.add("proof", "error", False, str(exc))
     _check_dates(credential, report, env)
     _check_status(credential, report, env)
     _check_trust(credential, report, env)

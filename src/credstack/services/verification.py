@@ -16,9 +16,9 @@ import httpx
 
 from credstack.credentials.errors import CredentialError
 from credstack.credentials.inputs import CredentialInput, UnreadableInput, read_input
-from credstack.credentials.jwt_vc import verify_jwt
+from credstack.credentials.jwt_vc import peek, verify_jwt
 from credstack.credentials.ob2 import is_ob2, verify_assertion
-from credstack.credentials.verifier import Environment, Report, key_resolver, verify_credential
+from credstack.credentials.verifier import Check, Environment, Report, key_resolver, verify_credential
 from credstack.domain.errors import DomainError
 from credstack.domain.institution import Institution
 from credstack.services.keys import did_document, did_web
@@ -174,17 +174,23 @@ def _verify_jwt(item: CredentialInput, env: Environment) -> Report:
 
     resolve = key_resolver(env)
     try:
+        header, _ = peek(item.token or "")
         payload = verify_jwt(item.token or "", lambda kid: Ed25519PublicKey.from_public_bytes(resolve(kid)))
     except CredentialError as exc:
         report = Report(format=item.format)
         report.add("proof", "error", False, f"VC-JWT: {exc}")
         return report
     document = {k: v for k, v in payload.items() if k not in ("iss", "jti", "sub", "nbf", "exp")}
-    report = verify_credential({**document, "proof": {"type": "__jwt__"}}, env, fmt=item.format)
-    report.checks = [c for c in report.checks if c.name != "proof"]
-    report.add("proof", "error", True, "VC-JWT signature (EdDSA) verifies with the issuer's key")
-    report.credential = document
-    return report
+    kid = str(header.get("kid"))
+    since = env.compromised_since(kid)
+    signed_at = datetime.fromtimestamp(payload["nbf"], UTC) if isinstance(payload.get("nbf"), int) else None
+    if since is not None and (signed_at is None or signed_at >= since):
+        signature = Check(
+            "proof", "error", False, f"the key {kid} is marked compromised since {since.isoformat()}"
+        )
+    else:
+        signature = Check("proof", "error", True, f"VC-JWT signature (EdDSA) verifies with {kid}")
+    return verify_credential(document, env, fmt=item.format, enveloping=signature)
 
 
 def verify_bytes(data: bytes, env: Environment) -> Report:

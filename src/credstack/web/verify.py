@@ -54,7 +54,7 @@ def verify_page(
 
 
 @pages.post("/verify")
-async def verify_submitted(
+def verify_submitted(
     request: Request,
     uow: UowDep,
     settings: SettingsDep,
@@ -64,7 +64,7 @@ async def verify_submitted(
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """The verdict on an uploaded file, a pasted credential or a URL (the first one given)."""
-    data = await file.read(MAX_BYTES + 1) if file is not None and file.filename else b""
+    data = file.file.read(MAX_BYTES + 1) if file is not None and file.filename else b""
     if data.strip():
         found = verify_data(
             uow, settings=settings, institution=institution, data=data, source=file.filename if file else None

@@ -52,7 +52,7 @@ VERIFY_BODY: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class VerifyInput:
-    data: bytes | None
+    data: bytes  # empty when a URL is given
     url: str | None = None
     filename: str | None = None
 
@@ -97,7 +97,7 @@ async def read_verify_input(request: Request) -> VerifyInput:
             Problem("body", 'no credential: send JSON, a VC-JWT, a PNG or SVG badge, or {"url": ...}')
         )
     url = _url_request(bytes(body))
-    return VerifyInput(None, url=url) if url else VerifyInput(bytes(body))
+    return VerifyInput(b"", url=url) if url else VerifyInput(bytes(body))
 
 
 VerifyInputDep = Annotated[VerifyInput, Depends(read_verify_input)]
@@ -123,7 +123,6 @@ def verify(
             uow, settings=settings, institution=institution, url=given.url, fragment_keys=fragment_keys
         )
     else:
-        assert given.data is not None  # read_verify_input gives data or a URL
         found = verify_data(
             uow,
             settings=settings,
