@@ -1,4 +1,4 @@
-"""Awards at the edges: the award a path names, recent awards, and a credential download.
+"""Awards at the edges: the award a path names, and a credential download.
 
 Shared by the API routes (``api/routers/awards.py``) and the public pages
 (``web/credentials.py``), so that both answer the same way.
@@ -13,7 +13,6 @@ from fastapi import Depends, Response
 
 from credstack.api.deps import UowDep
 from credstack.domain.errors import NotFound
-from credstack.domain.institution import Institution
 from credstack.services.credential_files import FORMATS, MEDIA_TYPES, render_award
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -30,24 +29,6 @@ def get_award(public_id: str, uow: UowDep) -> StoredAward:
 
 
 AwardDep = Annotated[StoredAward, Depends(get_award)]
-
-
-def recent_awards(
-    uow: UnitOfWork, *, institution: Institution, learner: str | None, limit: int
-) -> list[StoredAward]:
-    """The institution's awards, newest first; only the learner's when an email is given."""
-    with uow:
-        found = uow.institutions.get(institution.slug)
-        if found is None:
-            return []
-        institution_id = found[0]
-        if not learner:
-            return uow.awards.recent(institution_id, limit)
-        known = uow.learners.by_email(institution_id, learner.strip().lower())
-        if known is None:
-            return []
-        awards = uow.awards.for_learner(known[0])
-    return sorted(awards, key=lambda a: (a.issued_at, a.id), reverse=True)[:limit]
 
 
 def download_name(award: StoredAward, fmt: str) -> str:

@@ -27,6 +27,7 @@ from credstack.domain.achievement import AchievementKind
 from credstack.domain.errors import DomainError, NotFound
 from credstack.domain.institution import Institution
 from credstack.services import catalog, frameworks
+from credstack.services.awards import recent_awards
 from credstack.web import presenters
 
 HERE = Path(__file__).parent
@@ -91,7 +92,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False, default_respo
 @router.get("/", name="home")
 def home(request: Request, uow: UowDep, institution: ProfileDep) -> HTMLResponse:
     overview = catalog.catalog_overview(uow, institution=institution)
-    return render(request, "home.html", institution, overview=overview, nav="home")
+    recent = recent_awards(uow, institution=institution, learner=None, limit=6)
+    return render(request, "home.html", institution, overview=overview, recent=recent, nav="home")
 
 
 @router.get("/frameworks/{framework_id}", name="framework")

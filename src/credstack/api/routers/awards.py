@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from credstack.api.award_deps import AwardDep, credential_download, recent_awards
+from credstack.api.award_deps import AwardDep, credential_download
 from credstack.api.award_schemas import AwardOut, AwardSummaryOut, IssuedOut, IssueIn, StatusChangeIn
 from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.domain.errors import InvalidInput, Problem
 from credstack.services import status as status_service
+from credstack.services.awards import recent_awards
 from credstack.services.credential_files import MEDIA_TYPES
 from credstack.services.issuance import issue_award
 
