@@ -1,0 +1,1 @@
+"""Pathways: requirement trees that stack awards into larger achievements, and their audit."""

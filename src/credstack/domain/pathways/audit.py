@@ -1,0 +1,175 @@
+"""The audit: the requirement tree with every node's status, which awards went where, what is
+missing, and credits done and to go. Model: degree-audit reports; every node explains itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from credstack.domain.pathways.eligibility import Exceptions, candidates
+from credstack.domain.pathways.model import Award, Node, Pathway
+from credstack.domain.pathways.solver import Solver
+
+Status = Literal["met", "in_progress", "not_started"]
+
+
+@dataclass(frozen=True)
+class NodeAudit:
+    node: Node
+    status: Status
+    awards: tuple[str, ...]  # awards counted at this leaf
+    missing: str  # what is still needed ("" when met)
+    children: tuple[NodeAudit, ...] = ()
+    credits_done: Decimal = Decimal(0)
+    exception: str | None = None  # a waiver or substitution, with who and why
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.node.id,
+            "type": self.node.type,
+            "label": self.node.describe(),
+            "status": self.status,
+        }
+        if self.node.is_leaf:
+            out["awards"] = list(self.awards)
+        if self.node.type == "credits":
+            out["credits"] = {"done": float(self.credits_done), "required": float(self.node.min_credits or 0)}
+        if self.missing:
+            out["missing"] = self.missing
+        if self.exception:
+            out["exception"] = self.exception
+        if self.children:
+            out["children"] = [c.as_json() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class Audit:
+    pathway: Pathway
+    as_of: date
+    met: bool
+    root: NodeAudit
+    assignment: dict[str, list[str]]
+    exhaustive: bool
+    credits_done: Decimal
+    credits_to_go: Decimal
+    unused: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pathway": self.pathway.id,
+            "version": self.pathway.version,
+            "awards": self.pathway.awards,
+            "as_of": self.as_of.isoformat(),
+            "met": self.met,
+            "assignment": self.assignment,
+            "credits": {"done": float(self.credits_done), "to_go": float(self.credits_to_go)},
+            "unused_awards": list(self.unused),
+            "exhaustive": self.exhaustive,
+            "tree": self.root.as_json(),
+        }
+
+
+def _greedy_progress(
+    root: Node, awards: list[Award], cands: dict[str, list[int]]
+) -> dict[str, tuple[int, ...]]:
+    """For an unmet pathway, a best-effort placement to show progress: the most constrained
+    leaves first, each taking awards no other leaf has taken (shared leaves reuse freely)."""
+    shared = {n.id for top in root.walk() if top.shared for n in top.walk()}
+    leaves = sorted((n for n in root.walk() if n.is_leaf), key=lambda n: len(cands.get(n.id, [])))
+    taken: set[int] = set()
+    placed: dict[str, tuple[int, ...]] = {}
+    for leaf in leaves:
+        free = [i for i in cands.get(leaf.id, []) if leaf.id in shared or i not in taken]
+        if leaf.type == "credits":
+            chosen, total = [], Decimal(0)
+            for i in sorted(free, key=lambda i: -awards[i].credits):
+                if total >= (leaf.min_credits or 0):
+                    break
+                chosen.append(i)
+                total += awards[i].credits
+            pick = tuple(chosen)
+        else:
+            pick = tuple(free[:1])
+        placed[leaf.id] = pick
+        if leaf.id not in shared:
+            taken.update(pick)
+    return placed
+
+
+def _explain(
+    node: Node, placed: dict[str, tuple[int, ...]], awards: list[Award], exceptions: Exceptions
+) -> NodeAudit:
+    waiver = exceptions.waiver(node.id)
+    if waiver is not None:
+        return NodeAudit(node, "met", (), "", exception=f"waived by {waiver.by}: {waiver.reason}")
+    if node.is_leaf:
+        picks = placed.get(node.id, ())
+        ids = tuple(awards[i].id for i in picks)
+        subs = [s for s in exceptions.substitutions if s.node == node.id and s.award in ids]
+        note = "; ".join(f"{s.award} substituted by {s.by}: {s.reason}" for s in subs) or None
+        if node.type == "credits":
+            done = sum((awards[i].credits for i in picks), Decimal(0))
+            need = node.min_credits or Decimal(0)
+            counted = min(done, node.max_credits) if node.max_credits is not None else done
+            if done >= need:
+                return NodeAudit(node, "met", ids, "", credits_done=counted, exception=note)
+            status: Status = "in_progress" if done else "not_started"
+            return NodeAudit(
+                node, status, ids, f"{need - done} more credits from the pool", credits_done=done
+            )
+        if picks:
+            return NodeAudit(node, "met", ids, "", exception=note)
+        return NodeAudit(node, "not_started", (), f"needs {node.describe()}")
+    children = tuple(_explain(c, placed, awards, exceptions) for c in node.children)
+    met = sum(1 for c in children if c.status == "met")
+    if met >= node.required:
+        return NodeAudit(node, "met", (), "", children)
+    started = met or any(c.status == "in_progress" for c in children)
+    more = node.required - met
+    return NodeAudit(
+        node,
+        "in_progress" if started else "not_started",
+        (),
+        f"needs {more} more of {len(children)}"
+        if node.type != "all"
+        else f"{more} of {len(children)} still to meet",
+        children,
+    )
+
+
+def audit(
+    pathway: Pathway, awards: list[Award], *, as_of: date, exceptions: Exceptions = Exceptions()
+) -> Audit:
+    """Audit ``awards`` against ``pathway`` as of a date: met when any assignment satisfies it."""
+    cands = candidates(pathway.root, awards, as_of, exceptions)
+    solver = Solver(awards, cands, exceptions=exceptions)
+    ways = solver.ways(pathway.root)
+    if ways:
+        best = min(ways, key=lambda w: (w.cost, bin(w.mask).count("1")))
+        placed = dict(best.picks)
+    else:
+        placed = _greedy_progress(pathway.root, awards, cands)
+    root = _explain(pathway.root, placed, awards, exceptions)
+    assignment = {leaf: [awards[i].id for i in picks] for leaf, picks in placed.items() if picks}
+    used = {i for picks in placed.values() for i in picks}
+    done = sum((awards[i].credits for i in used), Decimal(0))
+    to_go = sum(
+        (
+            (n.node.min_credits or Decimal(0)) - n.credits_done
+            for n in _walk(root)
+            if n.node.type == "credits" and n.status != "met"
+        ),
+        Decimal(0),
+    )
+    unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
+    return Audit(pathway, as_of, bool(ways), root, assignment, solver.exhaustive, done, to_go, unused)
+
+
+def _walk(node: NodeAudit) -> list[NodeAudit]:
+    out = [node]
+    for child in node.children:
+        out.extend(_walk(child))
+    return out
