@@ -86,7 +86,7 @@ class Environment:
     status_list: Callable[[str], dict[str, Any] | None] = lambda url: None
     trusted: Callable[[str], str | None] = lambda issuer: None
     compromised_since: Callable[[str], datetime | None] = lambda vm: None
-    schema_errors: Callable[[dict[str, Any], str], list[str]] | None = None
+    schema_errors: Callable[[dict[str, Any], str], list[str] | None] | None = None
     fragment_keys: bool = False  # 1EdTech's non-standard https://issuer#z6Mk... keys (opt-in)
 
 
@@ -165,7 +165,11 @@ def _check_schema(credential: dict[str, Any], report: Report, env: Environment) 
         )
         return
     errors = env.schema_errors(credential, report.kind)
-    if errors:
+    if errors is None:
+        report.add(
+            "schema", "warning", None, f"no official JSON Schema installed for a {report.kind} credential"
+        )
+    elif errors:
         shown = "; ".join(errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
         report.add("schema", "warning", False, f"{len(errors)} schema error(s): {shown}")
     else:

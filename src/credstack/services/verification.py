@@ -43,7 +43,7 @@ def _where(error: Any) -> str:
     return f"{error.validator}@{path or '(root)'}"
 
 
-def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], list[str]] | None:
+def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], list[str] | None] | None:
     """Errors against the official 1EdTech schema for the credential's kind (its files are not
     redistributable, so an install points CREDSTACK_OB_SCHEMA_DIR at them)."""
     if not directory or not Path(directory).is_dir():
@@ -55,10 +55,10 @@ def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], lis
         for kind, stem in SCHEMA_FILES.items()
     }
 
-    def errors(document: dict[str, Any], kind: str) -> list[str]:
-        path = files.get(kind) or files["ob3"]
+    def errors(document: dict[str, Any], kind: str) -> list[str] | None:
+        path = files.get(kind)
         if path is None:
-            return []
+            return None
         found = _validator(str(path)).iter_errors(document)
         return [f"{_where(e)}: {e.message[:160]}" for e in found]
 
