@@ -384,6 +384,90 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def audit(
+    pathway: Annotated[Path, typer.Option("--pathway", help="The pathway: YAML or JSON (docs/pathways.md).")],
+    awards: Annotated[
+        Path, typer.Option("--awards", help="Held awards: a JSON list, or OB 3.0 credentials.")
+    ],
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Achievements not yet earned, with price and credits.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Judge recency on this date (default today).")
+    ] = None,
+    metric: Annotated[str, typer.Option(help="What the plan minimises: price, credits or hours.")] = "price",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Audit awards against a pathway (no database): every requirement's status, which awards
+    went where, what is missing, and with a catalogue the cheapest completion plan."""
+    from datetime import date
+
+    from credstack.domain.pathways.audit import audit as run_audit
+    from credstack.domain.pathways.plan import cheapest_plans
+    from credstack.interop.awards_file import parse_awards, parse_catalogue
+    from credstack.interop.pathway_file import load_pathway
+
+    if metric not in ("price", "credits", "hours"):
+        raise InvalidInput(Problem("--metric", f"must be price, credits or hours, not {metric!r}"))
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise InvalidInput(Problem("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)")) from None
+    tree = load_pathway(
+        _read(pathway), source=str(pathway), format="json" if pathway.suffix.lower() == ".json" else None
+    )
+    held = parse_awards(_read(awards), source=str(awards))
+    result = run_audit(tree, held, as_of=day)
+    report = result.as_json()
+    plans = []
+    if catalogue is not None:
+        offered = parse_catalogue(_read(catalogue), source=str(catalogue))
+        plans = cheapest_plans(tree, held, offered, as_of=day, metric=metric)  # type: ignore[arg-type]
+        report["plan"] = plans[0].as_json() if plans else None
+        report["alternatives"] = [p.as_json() for p in plans[1:]]
+    if as_json:
+        _print_json(report)
+        return
+    _print_audit(result, plans)
+
+
+def _print_audit(result: Any, plans: list[Any]) -> None:
+    from rich.console import Console
+    from rich.tree import Tree
+
+    marks = {
+        "met": "[green]✔ met[/]",
+        "in_progress": "[yellow]◐ in progress[/]",
+        "not_started": "[red]✘ not started[/]",
+    }
+
+    def grow(branch: Tree, node: Any) -> None:
+        text = f"{marks[node.status]}  {node.node.describe()}"
+        if node.awards:
+            text += f"  [dim]← {', '.join(node.awards)}[/]"
+        if node.missing:
+            text += f"  [italic]{node.missing}[/]"
+        if node.exception:
+            text += f"  [magenta]{node.exception}[/]"
+        child = branch.add(text)
+        for c in node.children:
+            grow(child, c)
+
+    verdict = "[bold green]MET[/]" if result.met else "[bold red]NOT MET[/]"
+    top = Tree(f"{result.pathway.name} (v{result.pathway.version}) → {result.pathway.awards}: {verdict}")
+    grow(top, result.root)
+    out = Console(highlight=False)
+    out.print(top)
+    out.print(f"credits done {result.credits_done}, to go {result.credits_to_go}; as of {result.as_of}")
+    for i, plan in enumerate(plans):
+        label = "cheapest plan" if i == 0 else f"alternative {i}"
+        out.print(
+            f"{label}: {', '.join(plan.achievements)} ({plan.metric}: price {plan.price}, credits {plan.credits})"
+        )
+
+
 @keys_app.command("rotate")
 @reports_errors
 def keys_rotate(ctx: typer.Context) -> None:
