@@ -209,7 +209,8 @@ def issue(
 ) -> None:
     """Issue an Open Badges 3.0 credential (idempotent: the same request returns the same award)."""
     from credstack.services.credential_files import render_award
-    from credstack.services.issuance import IssueRequest, issue_award
+    from credstack.services.issuance import IssueRequest
+    from credstack.services.stacking import issue_and_stack
 
     settings = _settings(ctx)
     request = IssueRequest(
@@ -220,7 +221,7 @@ def issue(
         evidence=_evidence(evidence or []),
     )
     uow = _uow(settings)
-    issued = issue_award(
+    issued = issue_and_stack(
         uow, settings=settings, institution=_institution(settings), request=request, actor="cli"
     )
     out.write_bytes(render_award(uow, settings=settings, award=issued.award, fmt=fmt))

@@ -16,7 +16,8 @@ from datetime import datetime
 from credstack.credentials.ob3 import EvidenceItem
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.domain.institution import Institution
-from credstack.services.issuance import IssueRequest, issue_award
+from credstack.services.issuance import IssueRequest
+from credstack.services.stacking import issue_and_stack
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.achievements import StoredAchievement
@@ -140,7 +141,7 @@ def issue_rows(
     definitions: dict[str, StoredAchievement] = {}  # each definition read once per run
     for row in rows:
         try:
-            issued = issue_award(
+            issued = issue_and_stack(
                 uow,
                 settings=settings,
                 institution=institution,

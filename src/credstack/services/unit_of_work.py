@@ -16,6 +16,7 @@ from credstack.store.awards import AwardRepository
 from credstack.store.frameworks import FrameworkRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.pathways import PathwayRepository
 from credstack.store.trust import TrustedIssuerRepository
 
 
@@ -28,6 +29,7 @@ class UnitOfWork:
     keys: KeyRepository
     status_lists: StatusListRepository
     awards: AwardRepository
+    pathways: PathwayRepository
     audit: AuditLog
     trusted_issuers: TrustedIssuerRepository
 
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.keys = KeyRepository(self.conn)
         self.status_lists = StatusListRepository(self.conn)
         self.awards = AwardRepository(self.conn)
+        self.pathways = PathwayRepository(self.conn)
         self.audit = AuditLog(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
         return self

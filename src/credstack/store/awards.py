@@ -33,6 +33,8 @@ class StoredAward:
     results: dict[str, Any]
     evidence: list[dict[str, Any]]
     credential: dict[str, Any]
+    clr: dict[str, Any] | None = None
+    components: list[str] | None = None
 
 
 _COLUMNS = (
@@ -75,6 +77,8 @@ def _award(r: Any) -> StoredAward:
         results=m["results"],
         evidence=m["evidence"],
         credential=m["credential"],
+        clr=m["clr"],
+        components=m["components"],
     )
 
 
@@ -124,6 +128,15 @@ class AwardRepository:
                 select(func.count()).select_from(awards).where(awards.c.institution_id == institution_id)
             ).scalar_one()
         )
+
+    def attach_clr(self, award_id: int, clr: dict[str, Any], components: list[str]) -> bool:
+        """Store a stacked award's ClrCredential once (a second writer changes nothing)."""
+        done = self.conn.execute(
+            update(awards)
+            .where(awards.c.id == award_id, awards.c.clr.is_(None))
+            .values(clr=clr, components=components)
+        )
+        return done.rowcount == 1
 
     def set_status(self, award_id: int, status: str, reason: str | None) -> None:
         self.conn.execute(

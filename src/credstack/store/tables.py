@@ -285,6 +285,8 @@ awards = Table(
     Column("results", Json, nullable=False),
     Column("evidence", Json, nullable=False),
     Column("credential", Json, nullable=False),
+    Column("clr", Json),  # for a stacked award: the signed ClrCredential
+    Column("components", Json),  # for a stacked award: the public ids of the awards it rests on
     UniqueConstraint("institution_id", "idempotency_key", name="uq_awards_idempotency_key"),
     UniqueConstraint("institution_id", "status_list_number", "status_index", name="uq_awards_status_slot"),
     Index("ix_awards_learner", "learner_id"),
@@ -301,4 +303,34 @@ trusted_issuers = Table(
     Column("note", Text),
     _created(),
     UniqueConstraint("institution_id", "issuer", name="uq_trusted_issuers_issuer"),
+)
+
+pathways = Table(
+    "pathways",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("awards_code", String(80), nullable=False),
+    Column("definition", Json, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", "version", name="uq_pathways_version"),
+)
+
+pathway_exceptions = Table(
+    "pathway_exceptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("node_id", Text, nullable=False),
+    Column("kind", String(20), nullable=False),  # waiver | substitution
+    Column("award_public_id", String(36)),
+    Column("decided_by", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    _created(),
+    Index("ix_pathway_exceptions_learner", "learner_id", "pathway_code"),
 )

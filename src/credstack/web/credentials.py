@@ -21,7 +21,7 @@ from credstack.domain.institution import Institution
 from credstack.services import catalog, keys
 from credstack.services import status as status_service
 from credstack.services.credential_files import badge_colour
-from credstack.services.issuance import issue_award
+from credstack.services.stacking import issue_and_stack
 from credstack.settings import Settings
 from credstack.store.awards import StoredAward
 from credstack.web import presenters
@@ -175,7 +175,7 @@ def issue(
     """Issue through the achievement page's form, then show the new credential (303)."""
     stored = catalog.achievement_detail(uow, achievement_id=achievement_id)
     try:
-        issued = issue_award(
+        issued = issue_and_stack(
             uow,
             settings=settings,
             institution=institution,

@@ -13,7 +13,7 @@ from credstack.domain.errors import InvalidInput, Problem
 from credstack.services import status as status_service
 from credstack.services.awards import recent_awards
 from credstack.services.credential_files import MEDIA_TYPES
-from credstack.services.issuance import issue_award
+from credstack.services.stacking import issue_and_stack
 
 router = APIRouter(tags=["awards"])
 
@@ -41,7 +41,7 @@ def issue(
     if idempotency_key and body.idempotency_key and idempotency_key != body.idempotency_key:
         raise InvalidInput(Problem("idempotency_key", "differs from the Idempotency-Key header"))
     request = body.request(idempotency_key or body.idempotency_key)
-    issued = issue_award(uow, settings=settings, institution=institution, request=request, actor=ACTOR)
+    issued = issue_and_stack(uow, settings=settings, institution=institution, request=request, actor=ACTOR)
     if not issued.created:
         response.status_code = status.HTTP_200_OK
     return IssuedOut.of(issued.award, created=issued.created, settings=settings)

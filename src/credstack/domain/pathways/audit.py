@@ -76,13 +76,24 @@ def _greedy_progress(
     root: Node, awards: list[Award], cands: dict[str, list[int]]
 ) -> dict[str, tuple[int, ...]]:
     """For an unmet pathway, a best-effort placement to show progress: the most constrained
-    leaves first, each taking awards no other leaf has taken (shared leaves reuse freely)."""
-    shared = {n.id for top in root.walk() if top.shared for n in top.walk()}
+    leaves first, each taking awards no clashing leaf has taken. As in the solver, two leaves
+    clash unless a shared node holds one and not the other, i.e. unless the sets of shared
+    nodes above them differ."""
+    scope: dict[str, frozenset[str]] = {}
+
+    def visit(node: Node, shared: frozenset[str]) -> None:
+        shared = shared | {node.id} if node.shared else shared
+        scope[node.id] = shared
+        for child in node.children:
+            visit(child, shared)
+
+    visit(root, frozenset())
     leaves = sorted((n for n in root.walk() if n.is_leaf), key=lambda n: len(cands.get(n.id, [])))
-    taken: set[int] = set()
+    taken: dict[frozenset[str], set[int]] = {}
     placed: dict[str, tuple[int, ...]] = {}
     for leaf in leaves:
-        free = [i for i in cands.get(leaf.id, []) if leaf.id in shared or i not in taken]
+        clashing = taken.setdefault(scope[leaf.id], set())
+        free = [i for i in cands.get(leaf.id, []) if i not in clashing]
         if leaf.type == "credits":
             chosen, total = [], Decimal(0)
             for i in sorted(free, key=lambda i: -awards[i].credits):
@@ -94,8 +105,7 @@ def _greedy_progress(
         else:
             pick = tuple(free[:1])
         placed[leaf.id] = pick
-        if leaf.id not in shared:
-            taken.update(pick)
+        clashing.update(pick)
     return placed
 
 
@@ -153,23 +163,26 @@ def audit(
     else:
         placed = _greedy_progress(pathway.root, awards, cands)
     root = _explain(pathway.root, placed, awards, exceptions)
+    # The progress placement is a valid assignment too: when the solver's cap cut off every way
+    # (``exhaustive`` False) and that placement still meets the tree, the pathway is met.
+    met = bool(ways) or root.status == "met"
     assignment = {leaf: [awards[i].id for i in picks] for leaf, picks in placed.items() if picks}
     used = {i for picks in placed.values() for i in picks}
     done = sum((awards[i].credits for i in used), Decimal(0))
     to_go = sum(
         (
             (n.node.min_credits or Decimal(0)) - n.credits_done
-            for n in _walk(root)
-            if n.node.type == "credits" and n.status != "met"
+            for n in _unmet(root)
+            if n.node.type == "credits"
         ),
         Decimal(0),
     )
     unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
-    return Audit(pathway, as_of, bool(ways), root, assignment, solver.exhaustive, done, to_go, unused)
+    return Audit(pathway, as_of, met, root, assignment, solver.exhaustive, done, to_go, unused)
 
 
-def _walk(node: NodeAudit) -> list[NodeAudit]:
-    out = [node]
-    for child in node.children:
-        out.extend(_walk(child))
-    return out
+def _unmet(node: NodeAudit) -> list[NodeAudit]:
+    """The unmet nodes with no met ancestor: a requirement under a met node is not still to go."""
+    if node.status == "met":
+        return []
+    return [node, *(n for child in node.children for n in _unmet(child))]

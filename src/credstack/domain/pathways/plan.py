@@ -106,7 +106,7 @@ def cheapest_plans(
     plans: list[Plan] = []
     seen: set[frozenset[str]] = set()
     for way in sorted(ways, key=lambda w: (w.cost, bin(w.mask).count("1"))):
-        chosen = [offered[i - len(awards)] for i in range(len(awards), len(everything)) if way.mask >> i & 1]
+        chosen = [offered[i - len(awards)] for i in range(len(awards), len(everything)) if way.used >> i & 1]
         key = frozenset(c.achievement for c in chosen)
         if key in seen:
             continue

@@ -11,6 +11,11 @@ one, the root has a way whenever any assignment satisfies the pathway: unlike a 
 the search never commits an award to the wrong requirement. Each way also carries a cost (the
 price, credits or hours of hypothetical awards, for completion plans), and the ways kept per
 node are the cheapest ``cap``; ``exhaustive`` says whether that cap was ever reached.
+
+A way's cost is the cost of every award it places, shared ones included, each paid once: an
+award counted under a shared node and again elsewhere is bought once. So a way is dropped for
+another only when the other consumes a subset of its awards *and* places no priced award it
+does not place (then, whatever is added to both, the other is never dearer).
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ CREDIT_SUBSETS_CAP = 2048
 @dataclass(frozen=True)
 class Way:
     mask: int  # awards this way consumes (awards placed under a shared node are not consumed)
-    cost: float
+    cost: float  # of the awards in ``used``
     picks: Picks  # (leaf id, award indices) for every leaf this way uses
+    used: int  # every award this way places, shared or not
 
 
-EMPTY = Way(0, 0.0, ())
+EMPTY = Way(0, 0.0, (), 0)
 
 
 def _popcount(mask: int) -> int:
@@ -53,6 +59,7 @@ class Solver:
         self.awards = awards
         self.candidates = candidates
         self.costs = costs or [0.0] * len(awards)
+        self.paid = sum(1 << i for i, c in enumerate(self.costs) if c)  # awards that cost something
         self.exceptions = exceptions
         self.cap = cap
         self.exhaustive = True
@@ -64,22 +71,32 @@ class Solver:
         the cheapest ``cap``."""
         ways.sort(key=lambda w: (w.cost, _popcount(w.mask)))
         kept: list[Way] = []
-        seen: set[int] = set()
+        seen: set[tuple[int, int]] = set()
+        paid = self.paid
         for way in ways:
-            if way.mask in seen:
+            if (way.mask, way.used & paid) in seen:
                 continue
-            if any(k.mask & way.mask == k.mask and k.cost <= way.cost for k in kept):
+            if any(k.mask & way.mask == k.mask and not k.used & paid & ~way.used for k in kept):
                 continue
             kept.append(way)
-            seen.add(way.mask)
+            seen.add((way.mask, way.used & paid))
             if len(kept) >= self.cap:
                 self.exhaustive = False
                 break
         return kept
 
+    def _cost(self, used: int) -> float:
+        return sum(self.costs[i] for i in range(len(self.costs)) if used >> i & 1)
+
     def _combine(self, left: list[Way], right: list[Way]) -> list[Way]:
+        paid = self.paid
         return [
-            Way(a.mask | b.mask, a.cost + b.cost, a.picks + b.picks)
+            Way(
+                a.mask | b.mask,
+                a.cost + b.cost if not a.used & b.used & paid else self._cost(a.used | b.used),
+                a.picks + b.picks,
+                a.used | b.used,
+            )
             for a in left
             for b in right
             if not a.mask & b.mask
@@ -91,18 +108,21 @@ class Solver:
         if found is None:
             found = self._ways(node)
             if node.shared:
-                found = [Way(0, w.cost, w.picks) for w in found]
+                found = [Way(0, w.cost, w.picks, w.used) for w in found]
             self._memo[node.id] = found
         return found
 
     def _ways(self, node: Node) -> list[Way]:
         if self.exceptions.waiver(node.id):
-            return [Way(0, 0.0, ((node.id, ()),))]
+            return [Way(0, 0.0, ((node.id, ()),), 0)]
         if node.type == "credits":
             return self._credit_ways(node)
         if node.is_leaf:
             return self._minimal(
-                [Way(1 << i, self.costs[i], ((node.id, (i,)),)) for i in self.candidates.get(node.id, [])]
+                [
+                    Way(1 << i, self.costs[i], ((node.id, (i,)),), 1 << i)
+                    for i in self.candidates.get(node.id, [])
+                ]
             )
         need = node.required
         if need <= 0:
@@ -144,7 +164,7 @@ class Solver:
                 return
             if total >= target:
                 mask = sum(1 << i for i in chosen)
-                found.append(Way(mask, cost, ((node.id, tuple(chosen)),)))
+                found.append(Way(mask, cost, ((node.id, tuple(chosen)),), mask))
                 return
             for j in range(start, len(pool)):
                 i = pool[j]

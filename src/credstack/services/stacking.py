@@ -1,0 +1,265 @@
+"""Stacking: store versioned pathways, audit learners against them, and issue the stacked
+credential (OB 3.0 plus a CLR 2.0 ClrCredential of its components) when an award completes a
+pathway, exactly once, recursing up the stack (a certificate that completes a diploma)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from credstack.credentials import eddsa_rdfc_2022
+from credstack.credentials.clr import clr_credential
+from credstack.credentials.ob3 import IssuerProfile
+from credstack.domain.errors import InvalidInput, NotFound, Problem
+from credstack.domain.institution import Institution
+from credstack.domain.pathways.audit import Audit, audit
+from credstack.domain.pathways.eligibility import Exceptions, Substitution, Waiver
+from credstack.domain.pathways.model import Award, Pathway
+from credstack.interop.pathway_dump import pathway_to_dict
+from credstack.interop.pathway_file import load_pathway
+from credstack.services.institutions import ensure_institution
+from credstack.services.issuance import IssuedAward, IssueRequest, issue_award
+from credstack.services.keys import open_key
+from credstack.services.unit_of_work import UnitOfWork
+from credstack.settings import Settings
+from credstack.store.awards import StoredAward
+from credstack.store.pathways import StoredPathway
+
+MAX_STACK_HEIGHT = 8
+
+
+def _pathway(stored: StoredPathway) -> Pathway:
+    return load_pathway(json.dumps(stored.definition), source=f"pathway {stored.code}", format="json")
+
+
+def save_pathway(
+    uow: UnitOfWork, *, institution: Institution, data: bytes, filename: str, actor: str
+) -> tuple[Pathway, int]:
+    """Store a pathway file as the next version of its pathway; the achievement it awards
+    must be in the catalog. Returns the pathway and its version."""
+    fmt = "json" if filename.lower().endswith(".json") else None
+    pathway = load_pathway(data, source=filename, format=fmt)  # type: ignore[arg-type]
+    with uow:
+        institution_id, _ = ensure_institution(uow, institution)
+        if uow.achievements.id_for_code(institution_id, pathway.awards) is None:
+            raise InvalidInput(
+                Problem("awards", f"no achievement {pathway.awards!r} in the catalog"), source=filename
+            )
+        definition = pathway_to_dict(pathway)
+        versions = uow.pathways.versions(institution_id, pathway.id)
+        if versions and versions[-1].definition == definition:
+            return _pathway(versions[-1]), versions[-1].version
+        version = uow.pathways.add(
+            institution_id,
+            code=pathway.id,
+            name=pathway.name,
+            awards_code=pathway.awards,
+            definition=definition,
+        )
+        uow.audit.record(
+            actor=actor,
+            action="pathway.saved",
+            subject_type="pathway",
+            subject_id=pathway.id,
+            institution_id=institution_id,
+            detail={"version": version, "file": filename},
+        )
+        uow.commit()
+    return pathway, version
+
+
+def as_award(
+    stored: StoredAward,
+    credits: Decimal,
+    level: int | None,
+    kind: str,
+    tags: tuple[str, ...],
+    competencies: tuple[tuple[str, int], ...],
+) -> Award:
+    return Award(
+        id=stored.public_id,
+        achievement=stored.achievement_code,
+        credits=credits,
+        level=level,
+        kind=kind,
+        tags=frozenset(tags),
+        earned=stored.valid_from.date(),
+        expires=stored.valid_until.date() if stored.valid_until else None,
+        competencies=competencies,
+    )
+
+
+def learner_awards(uow: UnitOfWork, institution: Institution, learner_id: int) -> list[Award]:
+    """The learner's awards in force (not revoked or suspended), as the engine sees them."""
+    out = []
+    for stored in uow.awards.for_learner(learner_id):
+        if stored.status != "active":
+            continue
+        definition = uow.achievements.get(stored.achievement_id, with_rubric=False)
+        if definition is None:
+            continue
+        a = definition.achievement
+        credits = institution.conversion.ects(a.credits) if a.credits else Decimal(0)
+        comps = tuple(
+            sorted(
+                (key, al.level_reached)
+                for al in definition.aligned
+                for key in {al.row.competency.identifier, al.row.competency.code}
+                if key
+            )
+        )
+        out.append(as_award(stored, credits, a.level, a.kind.value, a.tags, comps))
+    return out
+
+
+def _exceptions(uow: UnitOfWork, learner_id: int, code: str) -> Exceptions:
+    stored = uow.pathways.exceptions(learner_id, code)
+    return Exceptions(
+        waivers=tuple(Waiver(e.node_id, e.decided_by, e.reason) for e in stored if e.kind == "waiver"),
+        substitutions=tuple(
+            Substitution(e.award_public_id or "", e.node_id, e.decided_by, e.reason)
+            for e in stored
+            if e.kind == "substitution"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LearnerAudit:
+    audit: Audit
+    version: int
+    why: str  # which version the audit used, and why
+
+
+def _progress(result: Audit) -> tuple[bool, int]:
+    def met(node: Any) -> int:
+        return int(node.status == "met") + sum(met(c) for c in node.children)
+
+    return result.met, met(result.root)
+
+
+def audit_learner(
+    uow: UnitOfWork,
+    *,
+    institution: Institution,
+    learner_email: str,
+    pathway_code: str,
+    as_of: date | None = None,
+) -> LearnerAudit:
+    """Audit under the version the learner started on, or the newest when that is better."""
+    as_of = as_of or date.today()
+    with uow:
+        institution_id, institution = ensure_institution(uow, institution)
+        found = uow.learners.by_email(institution_id, learner_email.strip().lower())
+        if found is None:
+            raise NotFound("learner", learner_email)
+        versions = uow.pathways.versions(institution_id, pathway_code)
+        if not versions:
+            raise NotFound("pathway", pathway_code)
+        held = learner_awards(uow, institution, found[0])
+        exceptions = _exceptions(uow, found[0], pathway_code)
+    first = min((a.earned for a in held if a.earned), default=as_of)
+    started = next((v for v in reversed(versions) if v.created_at.date() <= first), versions[0])
+    newest = versions[-1]
+    newest_audit = audit(_pathway(newest), held, as_of=as_of, exceptions=exceptions)
+    if started.version == newest.version:
+        return LearnerAudit(newest_audit, newest.version, f"version {newest.version}, the current one")
+    started_audit = audit(_pathway(started), held, as_of=as_of, exceptions=exceptions)
+    if _progress(newest_audit) > _progress(started_audit):
+        why = f"version {newest.version}: newer than version {started.version} (started on) and better for the learner"
+        return LearnerAudit(newest_audit, newest.version, why)
+    return LearnerAudit(
+        started_audit, started.version, f"version {started.version}, the one the learner started on"
+    )
+
+
+def complete_stacks(
+    uow: UnitOfWork, *, settings: Settings, institution: Institution, learner_email: str, actor: str
+) -> list[StoredAward]:
+    """Issue every stacked award the learner's awards now complete, up the stack; each once
+    (its idempotency key is the pathway and the learner), with its ClrCredential."""
+    issued: list[StoredAward] = []
+    email = learner_email.strip().lower()
+    for _ in range(MAX_STACK_HEIGHT):
+        with uow:
+            institution_id, institution = ensure_institution(uow, institution)
+            found = uow.learners.by_email(institution_id, email)
+            if found is None:
+                return issued
+            held = learner_awards(uow, institution, found[0])
+            pathways = [(p, _exceptions(uow, found[0], p.code)) for p in uow.pathways.latest(institution_id)]
+        have = {a.achievement for a in held}
+        newly = []
+        for stored, exceptions in pathways:
+            if stored.awards_code in have:
+                continue
+            result = audit(_pathway(stored), held, as_of=datetime.now(UTC).date(), exceptions=exceptions)
+            if not result.met:
+                continue
+            used = sorted({award for ids in result.assignment.values() for award in ids})
+            award = issue_award(
+                uow,
+                settings=settings,
+                institution=institution,
+                actor=actor,
+                request=IssueRequest(
+                    stored.awards_code, email, idempotency_key=f"stack:{stored.code}:{email}"
+                ),
+            ).award
+            attach_clr(uow, settings=settings, award=award, components=used)
+            newly.append(award)
+        if not newly:
+            break
+        issued.extend(newly)
+    return issued
+
+
+def attach_clr(uow: UnitOfWork, *, settings: Settings, award: StoredAward, components: list[str]) -> None:
+    """Sign and store the stacked award's ClrCredential (once)."""
+    if award.clr is not None:
+        return
+    with uow:
+        parts = [uow.awards.by_public_id(pid) for pid in components]
+        key = uow.keys.get(award.key_id)
+    if key is None:
+        raise NotFound("signing key", award.key_id)
+    signer = open_key(key, settings)
+    issuer = award.credential["issuer"]
+    document = clr_credential(
+        credential_id=f"{award.credential['id']}/clr",
+        issuer=IssuerProfile(issuer["id"], issuer.get("name", ""), issuer.get("url")),
+        name=f"{award.achievement_name}: record of achievement",
+        stacked=award.credential,
+        components=[p.credential for p in parts if p is not None],
+        valid_from=award.valid_from,
+        identifier=award.credential["credentialSubject"]["identifier"][0],
+    )
+    signed = eddsa_rdfc_2022.add_proof(
+        document, signer.private_key, signer.verification_method, created=award.valid_from
+    )
+    with uow:
+        uow.awards.attach_clr(award.id, signed, components)
+        uow.commit()
+
+
+def issue_and_stack(
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    institution: Institution,
+    request: IssueRequest,
+    actor: str,
+    definitions: dict[str, Any] | None = None,
+) -> IssuedAward:
+    """Issue an award, then every stacked award it completes (what every edge calls)."""
+    issued = issue_award(
+        uow, settings=settings, institution=institution, request=request, actor=actor, definitions=definitions
+    )
+    if issued.created:
+        complete_stacks(
+            uow, settings=settings, institution=institution, learner_email=request.learner_email, actor=actor
+        )
+    return issued
