@@ -231,8 +231,8 @@ def part_b(n: int, processes: int | None, cat: dict[str, dict[str, object]], pro
     met = sum(verdicts.values())
     print(
         f"    reaudit: {took:.1f} s, {n / took:,.0f} learners/s; {stats.pairs:,} verdicts ({met:,} met) from "
-        f"{stats.profiles:,} distinct profiles, of which {stats.audits:,} needed an audit (the rest could "
-        f"not be met even counting an award twice)"
+        f"{stats.profiles:,} distinct profiles: {stats.placed:,} met by the progress placement, "
+        f"{stats.audits:,} searched, the rest unmeetable even counting an award twice"
     )
     start = time.perf_counter()
     wrong = 0

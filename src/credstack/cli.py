@@ -24,9 +24,11 @@ import_app = typer.Typer(help="Import frameworks and achievements (all-or-nothin
 export_app = typer.Typer(help="Export in standard formats.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="The issuer's signing keys.", no_args_is_help=True)
+pathway_app = typer.Typer(help="Stored pathways: add versions, audit learners.", no_args_is_help=True)
 trust_app = typer.Typer(help="The registry of trusted issuers (used when verifying).", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(keys_app, name="keys")
+app.add_typer(pathway_app, name="pathway")
 app.add_typer(trust_app, name="trust")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
@@ -467,6 +469,67 @@ def _print_audit(result: Any, plans: list[Any]) -> None:
         out.print(
             f"{label}: {', '.join(plan.achievements)} ({plan.metric}: price {plan.price}, credits {plan.credits})"
         )
+
+
+@pathway_app.command("add")
+@reports_errors
+def pathway_add(
+    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A pathway file (YAML or JSON).")]
+) -> None:
+    """Store a pathway as its next version (an unchanged file adds nothing)."""
+    from credstack.services.stacking import save_pathway
+
+    settings = _settings(ctx)
+    pathway, version = save_pathway(
+        _uow(settings), institution=_institution(settings), data=_read(file), filename=str(file), actor="cli"
+    )
+    _print_json({"pathway": pathway.id, "version": version, "awards": pathway.awards})
+
+
+@pathway_app.command("list")
+def pathway_list(ctx: typer.Context) -> None:
+    """The stored pathways, latest versions."""
+    settings = _settings(ctx)
+    uow = _uow(settings)
+    with uow:
+        found = uow.institutions.get(settings.institution_slug)
+        stored = uow.pathways.latest(found[0]) if found else []
+    for p in stored:
+        _print_json({"pathway": p.code, "version": p.version, "name": p.name, "awards": p.awards_code})
+
+
+@pathway_app.command("audit")
+@reports_errors
+def pathway_audit(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The pathway's id (any pathway: a what-if audit).")],
+    learner: Annotated[str, typer.Option("--learner", help="The learner's email.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge recency on this date.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Audit a stored learner against a stored pathway (the version they started on, or the newer
+    one when better: the output says which)."""
+    from datetime import date
+
+    from credstack.services.stacking import audit_learner
+
+    settings = _settings(ctx)
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise InvalidInput(Problem("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)")) from None
+    result = audit_learner(
+        _uow(settings),
+        institution=_institution(settings),
+        learner_email=learner,
+        pathway_code=code,
+        as_of=day,
+    )
+    if as_json:
+        _print_json({**result.audit.as_json(), "version_used": result.version, "why": result.why})
+        return
+    _print_audit(result.audit, [])
+    typer.echo(result.why)
 
 
 @keys_app.command("rotate")

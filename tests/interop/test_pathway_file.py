@@ -339,7 +339,12 @@ def test_json_duplicate_key_names_both_lines():
 
 
 def test_json_rejects_nan():
-    assert problems('{"id": NaN}')[0].startswith("line 1: invalid JSON")
+    assert problems('{"id": NaN}', format="json")[0].startswith("line 1: invalid JSON")
+
+
+def test_a_yaml_flow_mapping_is_not_mistaken_for_json():
+    pathway = load_pathway("{id: P, name: P, awards: P, requires: {achievement: A}}")
+    assert pathway.root.achievement == "A"
 
 
 def nested(depth: int) -> str:

@@ -79,7 +79,7 @@ class Located:
 
 
 def parse(text: str | bytes, *, source: str, format: Literal["yaml", "json"] | None = None) -> Located:
-    """Parse YAML or JSON (``format`` or, if None, JSON when the text starts with ``{``)."""
+    """Parse YAML or JSON (``format``; if None: JSON when the text starts with ``{`` and is JSON)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -88,9 +88,17 @@ def parse(text: str | bytes, *, source: str, format: Literal["yaml", "json"] | N
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InvalidInput(Problem("line 1", "the file is empty"), source=source)
-    if format is None:
-        format = "json" if text.lstrip().startswith("{") else "yaml"
-    return _Json(text, source).parse() if format == "json" else _Yaml(source).parse(text)
+    if format == "yaml" or (format is None and not text.lstrip().startswith("{")):
+        return _Yaml(source).parse(text)
+    try:
+        return _Json(text, source).parse()
+    except InvalidInput as not_json:
+        if format == "json":
+            raise
+        try:  # a YAML flow mapping also starts with "{"
+            return _Yaml(source).parse(text)
+        except InvalidInput:
+            raise not_json from None
 
 
 class _Limits:

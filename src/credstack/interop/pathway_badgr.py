@@ -19,6 +19,7 @@ completion badge is what the pathway awards.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credstack.domain.errors import InvalidInput, Problem
@@ -121,15 +122,13 @@ class _Badgr:
         badges = rules.get("badgeRequirements") or {}
         urls = [u for u in map(_badge, _list(badges.get("requiredBadges"))) if u]
         conditions = [
-            self.rule(
-                element, node_id, "children", child_rule, [self.child(c, k, node_id, home) for c, k in kids]
-            ),
+            self.rule(element, node_id, "children", child_rule, [self.child(c, k, home) for c, k in kids]),
             self.rule(
                 element,
                 node_id,
                 "elements",
                 others,
-                [self.reference(r, node_id, i) for i, r in enumerate(_list(others.get("elementIds")))],
+                [self.reference(r) for r in _list(others.get("elementIds"))],
             ),
             self.rule(
                 element,
@@ -167,12 +166,13 @@ class _Badgr:
     def _resolve(self, child: Any) -> Mapping[str, Any] | None:
         return child if isinstance(child, Mapping) else self.index.get(str(child))
 
-    def child(self, ref: Any, element: Mapping[str, Any] | None, owner: str, home: bool) -> Node | None:
+    def child(self, ref: Any, element: Mapping[str, Any] | None, home: bool) -> Node | None:
         if element is None:
             return _missing(ref, self.ids)
         return self.element(element, home=home)
 
-    def reference(self, ref: Any, owner: str, index: int) -> Node | None:
+    def reference(self, ref: Any) -> Node | None:
+        """An element required from elsewhere: its award if it has one, else its requirements again."""
         target = self.index.get(str(ref))
         if target is None:
             return _missing(ref, self.ids)
@@ -199,8 +199,8 @@ class _Badgr:
         if kind in ("atLeastN", "atLeast", "nOf"):
             count = (spec.get("countRule") or {}).get("requiredCount", 0)
             try:
-                n = int(str(count).strip() or 0)
-            except ValueError:
+                n = int(Decimal(str(count).strip() or 0))
+            except (InvalidOperation, ValueError):
                 raise InvalidInput(
                     Problem(where, f"requiredCount {count!r} is not a number"), source=self.source
                 ) from None

@@ -14,33 +14,27 @@ every problem it finds with the line and column:
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 
 from credstack.domain.errors import InvalidInput, Problem
 from credstack.domain.pathways.model import Node, NodeType, Pathway, Pool
 from credstack.interop.located import Located, parse
 from credstack.interop.pathway_dump import dump_json, dump_yaml, pathway_to_dict
+from credstack.interop.pathway_schema import TYPES, line_order, schema, schema_problems
 
-__all__ = ["MAX_DEPTH", "dump_json", "dump_yaml", "load_pathway", "pathway_to_dict", "read_pathway_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "dump_json",
+    "dump_yaml",
+    "load_pathway",
+    "pathway_to_dict",
+    "read_pathway_file",
+    "schema",
+]
 
 MAX_DEPTH = 32
-TYPES: tuple[NodeType, ...] = ("all", "any", "n_of", "credits", "achievement", "competency", "pathway")
-
-
-@cache
-def schema() -> dict[str, Any]:
-    """The published JSON Schema of the pathway file format."""
-    text = resources.files("credstack.interop").joinpath("schemas/pathway.schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
 
 
 def read_pathway_file(path: str | Path) -> Pathway:
@@ -70,7 +64,7 @@ def load_pathway(
     builder = _Builder()
     root = builder.node(doc.value["requires"], "requires")
     if builder.problems:
-        raise InvalidInput(sorted(builder.problems, key=_line_of), source=source)
+        raise InvalidInput(sorted(builder.problems, key=line_order), source=source)
     return Pathway(
         id=doc.value["id"].value,
         name=doc.value["name"].value,
@@ -95,82 +89,6 @@ def _too_deep(node: Located | None, depth: int) -> Located | None:
     if n_of is not None and isinstance(getattr(n_of.get("of"), "value", None), list):
         kids += n_of.value["of"].value
     return next((d for d in (_too_deep(k, depth + 1) for k in kids) if d is not None), None)
-
-
-def schema_problems(doc: Located) -> list[Problem]:
-    """Every schema error, at the line of the value it is about."""
-    validator = jsonschema.Draft202012Validator(schema())
-    problems = [p for e in validator.iter_errors(doc.plain()) for p in _explain(e, doc)]
-    return sorted(set(problems), key=_line_of)
-
-
-def _line_of(problem: Problem) -> tuple[int, int]:
-    parts = problem.location.replace(",", "").split()
-    try:
-        return int(parts[1]), int(parts[3]) if len(parts) > 3 else 0
-    except (IndexError, ValueError):
-        return 0, 0
-
-
-def _explain(error: ValidationError, doc: Located) -> list[Problem]:
-    here = doc.at(list(error.absolute_path))
-    rule: Any = error.schema
-    expected: Any = error.validator_value
-    if error.validator == "additionalProperties" and isinstance(here.value, dict):
-        allowed = list(rule.get("properties", {}))
-        return [
-            Problem(value.key_where, f"unknown key '{key}'; allowed here: {', '.join(allowed)}")
-            for key, value in here.value.items()
-            if key not in allowed
-        ]
-    if error.validator == "oneOf" and all(set(s) == {"required"} for s in expected):
-        found = [t for t in TYPES if isinstance(here.value, dict) and t in here.value]
-        what = f"has {' and '.join(found)}; use one" if found else "has none"
-        return [Problem(here.where, f"a requirement needs exactly one of {', '.join(TYPES)} ({what})")]
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        # A branch whose type does not fit says nothing useful ("should be text") when another
-        # branch fits the type; if none fits, say which types would.
-        same = list(error.absolute_path)
-        misfit = [e for e in error.context if e.validator == "type" and list(e.absolute_path) == same]
-        rest = [e for e in error.context if e not in misfit]
-        if rest:
-            return _explain(best_match(rest), doc)
-        kinds = [
-            k
-            for e in misfit
-            for k in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value)
-        ]
-        return [Problem(here.where, f"{_show(here.value)} should be {_kind(list(dict.fromkeys(kinds)))}")]
-    if error.validator == "required":
-        missing = [k for k in expected if isinstance(here.value, dict) and k not in here.value]
-        return [Problem(here.where, f"'{k}' is missing") for k in missing]
-    if error.validator == "type":
-        return [Problem(here.where, f"{_show(here.value)} should be {_kind(expected)}")]
-    if error.validator == "minItems":
-        return [Problem(here.where, "lists no requirements; give at least one")]
-    if error.validator in ("minimum", "exclusiveMinimum"):
-        sign = "at least" if error.validator == "minimum" else "more than"
-        return [Problem(here.where, f"{_show(here.value)} should be {sign} {expected}")]
-    return [Problem(here.where, error.message)]
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value) if isinstance(value, str) else str(value).lower() if value is None else str(value)
-
-
-def _kind(expected: str | list[str]) -> str:
-    names = {
-        "string": "text (quote it)",
-        "integer": "a whole number",
-        "object": "a mapping",
-        "array": "a list",
-    }
-    kinds = [expected] if isinstance(expected, str) else expected
-    return " or ".join(names.get(k, k) for k in kinds)
 
 
 class _Builder:

@@ -8,7 +8,8 @@ Node ids of an imported tree follow one small grammar, which :func:`summary` rel
 - everything the importer adds under a node has the owner's id and a suffix:
   ``/condition[...]`` for a rule (a Badgr count rule, a CTDL ComponentCondition or
   ConditionProfile), ``/award`` and ``/requirements`` for "holds the credential already, or
-  meets its requirements", ``/badge[i]``, ``/credits[i]``, ``/competency[i]`` for leaves.
+  meets its requirements", ``/badge[i]``, ``/shortcut[i]``, ``/credits[i]``, ``/competency[i]``
+  for leaves.
 
 A requirement that is met whatever the learner holds (an empty "all", "at least 0 of") is
 dropped, and an ``n_of`` around it needs one fewer; a rule that can never be met (more

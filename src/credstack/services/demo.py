@@ -10,13 +10,16 @@ from rich.progress import Progress
 
 from credstack.domain.achievement import AchievementKind
 from credstack.domain.institution import Institution
+from credstack.domain.pathways.model import Node, Pathway
 from credstack.interop.achievements_io import ParsedAchievement
 from credstack.interop.case_json import CasePackage, export_case_package
+from credstack.interop.pathway_dump import dump_json
 from credstack.services.catalog import import_achievements
-from credstack.services.demo_data import DemoCatalog, build_demo_catalog
+from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssueRequest, issue_award
+from credstack.services.stacking import complete_stacks, save_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.achievements import StoredAchievement
@@ -76,6 +79,7 @@ def seed_demo(
             bar.advance(task, BATCH)
         total = uow.learners.count(institution_id)
         uow.commit()
+    _demo_pathways(uow, institution)
     awards = _demo_awards(uow, settings, institution, catalog, progress)
     return DemoReport(
         institution.name,
@@ -88,6 +92,25 @@ def seed_demo(
     )
 
 
+def _demo_pathways(uow: UnitOfWork, institution: Institution) -> None:
+    """A pathway per stack: each certificate needs its four micro-credentials; the diploma
+    needs both certificates (as pathways) and its two further micro-credentials."""
+    codes = {stack.code for stack in STACKS}
+    for stack in STACKS:
+        leaves = tuple(
+            Node(f"{stack.code}/{c}", "pathway" if c in codes else "achievement", achievement=c)
+            for c in stack.components
+        )
+        pathway = Pathway(stack.code, stack.name, stack.code, Node(stack.code, "all", children=leaves))
+        save_pathway(
+            uow,
+            institution=institution,
+            data=dump_json(pathway).encode(),
+            filename=f"{stack.code}.json",
+            actor="demo",
+        )
+
+
 def _demo_awards(
     uow: UnitOfWork, settings: Settings, institution: Institution, catalog: DemoCatalog, progress: bool
 ) -> int:
@@ -96,6 +119,21 @@ def _demo_awards(
     micro = [a for a in catalog.achievements if a.kind is AchievementKind.MICRO_CREDENTIAL and a.rubric]
     learners = catalog.learners[:AWARDED_LEARNERS]
     requests = []
+    if learners:  # the first learner holds a whole certificate, so a stacked award and its CLR exist
+        first = learners[0]
+        for k, code in enumerate(STACKS[0].components):
+            achievement = catalog.achievement(code)
+            assert achievement.rubric is not None
+            requests.append(
+                IssueRequest(
+                    code,
+                    first.email,
+                    first.name,
+                    marks={c.code: "Proficient" for c in achievement.rubric.criteria},
+                    valid_from=DEMO_START + timedelta(days=60 * k),
+                    idempotency_key=f"demo:{code}:{first.email}",
+                )
+            )
     for i, learner in enumerate(learners):
         for j in range(1 + i % 3):
             achievement = micro[(i + 4 * j) % len(micro)]
@@ -128,4 +166,10 @@ def _demo_awards(
             )
             issued += result.created
             bar.advance(task)
+    for learner in learners:
+        issued += len(
+            complete_stacks(
+                uow, settings=settings, institution=institution, learner_email=learner.email, actor="demo"
+            )
+        )
     return issued
