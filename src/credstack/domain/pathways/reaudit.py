@@ -1,5 +1,5 @@
-"""Re-auditing a whole population against many pathways, exactly, by auditing each distinct
-award profile once.
+"""Re-auditing a whole population against many pathways, exactly: ``audit(...).met`` for every
+(learner, pathway), deciding each distinct award profile once.
 
 Why the memo is exact. With no registrar exceptions, ``audit(pathway, awards, as_of=...).met``
 sees the awards only through
@@ -15,17 +15,24 @@ sees the awards only through
 So every award is reduced, for one pathway, to a *token* standing for (the set of leaves it is a
 candidate of, its credits when one of those is a credits leaf), and a learner's key for that
 pathway is the sequence of tokens of the awards that are a candidate somewhere, in the learner's
-order. Two learners with the same key hand the solver the same problem up to renaming award
+order. Two learners with the same key hand the audit the same problem up to renaming award
 indices in an order-preserving way (an award that is nobody's candidate only shifts indices), and
 every step of the audit (bitmask unions, stable sorts, first-of-minimum choices, list order) is
-unchanged by such a renaming: same key, same verdict. The memo therefore stores ``audit(...)``'s
-own answer for the first learner with a key and hands it to the rest.
+unchanged by such a renaming: same key, same verdict.
 
-The reduction is computed through the engine's own ``matches`` and ``Recency.admits``, never a
-copy of them: ``matches`` reads only the award's achievement, result, competencies, credits,
-level, kind, tags and framework (its *static* part) and ``admits`` only its earned and expiry
-dates, so each is evaluated once per distinct static part and once per distinct pair of dates for
-every recency rule the pathways use, and the results are looked up from then on.
+The reduction goes through the engine's own ``matches`` and ``Recency.admits``, never a copy:
+``matches`` reads only an award's achievement, result, competencies, credits, level, kind, tags and
+framework and ``admits`` only its earned and expiry dates, so an award class is (those fields,
+which of the pathways' recency rules its dates pass), evaluated once per class.
+
+Each key is then decided once, in three steps, each giving ``audit``'s own verdict:
+
+- *Unmeetable*: if the tree is unmet even when an award may count at every leaf it fits, no
+  assignment meets it. ``audit`` says met only on a valid assignment (its solver's way, or its
+  progress placement), so it says unmet.
+- *Placed*: if the audit's own progress placement (``_greedy_progress``) meets the tree, ``audit``
+  says met: it is met when its solver finds a way, and when it finds none, on that very placement.
+- Otherwise, ``audit`` itself is run.
 """
 
 from __future__ import annotations
