@@ -48,7 +48,9 @@ def catalogue(rng: random.Random) -> dict[str, dict[str, object]]:
             "credits": Decimal(rng.choice([1, 2, 3, 3, 4, 5, 6])),
             "level": rng.choice([4, 5, 6, 7]),
             "tags": frozenset(rng.sample(AREAS, rng.choice([1, 1, 2]))),
-            "competencies": tuple(sorted({f"K{rng.randint(1, 12)}": rng.randint(1, 3) for _ in range(2)}.items())),
+            "competencies": tuple(
+                sorted({f"K{rng.randint(1, 12)}": rng.randint(1, 3) for _ in range(2)}.items())
+            ),
         }
         for code in CODES
     }
@@ -59,7 +61,9 @@ def tracks(rng: random.Random) -> list[list[str]]:
     return [rng.sample(CODES, rng.randint(10, 16)) for _ in range(6)]
 
 
-def learner(rng: random.Random, cat: dict[str, dict[str, object]], programmes: list[list[str]], n: int) -> list[Award]:
+def learner(
+    rng: random.Random, cat: dict[str, dict[str, object]], programmes: list[list[str]], n: int
+) -> list[Award]:
     """``n`` awards, oldest first: a programme taken in order, now and then an elective or a
     resit, then another programme."""
     order = [code for p in rng.sample(programmes, 3) for code in p]
@@ -152,8 +156,12 @@ def random_pathway(rng: random.Random, i: int) -> Pathway:
     skills = t.node("any", t.comp(f"K{rng.randint(1, 12)}", 2), t.ach(codes[7]), shared=rng.random() < 0.3)
     parts = [core, options, pool, skills]
     if rng.random() < 0.4:
-        parts.append(t.node("any", t.ach(codes[8]), t.credits(3, min_level=6), within_months=rng.choice([24, 36])))
-    return Pathway(id=f"P-{i:02d}", name=f"Certificate {i}", awards=f"CERT-{i:02d}", root=t.node("all", *parts))
+        parts.append(
+            t.node("any", t.ach(codes[8]), t.credits(3, min_level=6), within_months=rng.choice([24, 36]))
+        )
+    return Pathway(
+        id=f"P-{i:02d}", name=f"Certificate {i}", awards=f"CERT-{i:02d}", root=t.node("all", *parts)
+    )
 
 
 def all_pathways(rng: random.Random) -> list[Pathway]:
@@ -164,7 +172,9 @@ def all_pathways(rng: random.Random) -> list[Pathway]:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    )
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -211,7 +221,9 @@ def part_a(runs: int, cat: dict[str, dict[str, object]], programmes: list[list[s
 # ---- (b) the whole population ------------------------------------------------------------------
 
 
-def part_b(n: int, processes: int | None, cat: dict[str, dict[str, object]], programmes: list[list[str]]) -> None:
+def part_b(
+    n: int, processes: int | None, cat: dict[str, dict[str, object]], programmes: list[list[str]]
+) -> None:
     rng = random.Random(7)
     pathways = all_pathways(rng)
     start = time.perf_counter()

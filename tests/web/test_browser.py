@@ -320,3 +320,123 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
     _no_horizontal_overflow(phone)
     _shot(phone, "verify-tampered-375")
     phone.close()
+
+
+def test_pathway_audit_page_at_desktop_and_phone_widths(browser: Any, site: Site) -> None:
+    import json
+
+    import httpx
+
+    def course(code: str, name: str, price: int, hours: int, **extra: Any) -> dict[str, Any]:
+        return {
+            "code": code,
+            "name": name,
+            "kind": "micro-credential",
+            "description": f"{name}: a short course with a project.",
+            "level": 5,
+            "credits": 5,
+            "credit_unit": "ects",
+            "price": price,
+            "currency": "EUR",
+            "state": "published",
+            "expected_hours": hours,
+            "tags": ["data"],
+        } | extra
+
+    catalog = [
+        course("DS-101", "Data Literacy", 300, 60),
+        course("DS-102", "Spreadsheet Modelling", 280, 50),
+        course("DS-201", "Forecasting Methods", 420, 90),
+        course("DS-202", "Experiment Design", 360, 80),
+        course("DS-203", "Data Storytelling", 240, 40),
+        course("CERT-DS", "Certificate in Data Skills", 1200, 300, kind="certificate", level=6, credits=20),
+        course("CERT-DM", "Certificate in Data Methods", 900, 220, kind="certificate", level=6, credits=15),
+    ]
+    imported = httpx.post(site.url + "/api/v1/achievements/import", content=json.dumps(catalog))
+    assert imported.status_code == 201, imported.text
+    pathway = b"""\
+id: DATA-SKILLS
+name: Certificate in Data Skills
+awards: CERT-DS
+requires:
+  all:
+    - id: core
+      label: Core skills
+      all:
+        - achievement: DS-101
+        - achievement: DS-102
+    - id: methods
+      label: One methods course
+      n_of:
+        n: 1
+        of:
+          - achievement: DS-201
+          - achievement: DS-202
+    - achievement: DS-203
+"""
+    methods = b"id: DATA-METHODS\nname: Certificate in Data Methods\nawards: CERT-DM\nrequires:\n  all:\n"
+    methods += b"".join(b"    - achievement: %s\n" % code for code in (b"DS-101", b"DS-201", b"DS-202"))
+    for body in (pathway, methods):
+        assert httpx.post(site.url + "/api/v1/pathways", content=body).status_code == 201
+    for code in ("DS-101", "DS-102", "DS-203"):  # in progress: the methods course is missing
+        issued = httpx.post(
+            site.url + "/api/v1/awards",
+            json={"achievement": code, "learner_email": "mary@example.org", "learner_name": "Mary Jackson"},
+        )
+        assert issued.status_code == 201, issued.text
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.url + "/pathways")
+    page.get_by_role("link", name="Certificate in Data Skills").first.click()
+    page.wait_for_url("**/pathways/DATA-SKILLS")
+    page.get_by_label("Learner email").fill("mary@example.org")
+    page.get_by_role("button", name="Show audit").click()
+    page.wait_for_url("**/pathways/DATA-SKILLS/audit?*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Certificate in Data Skills"
+    tree = page.get_by_role("list", name="Requirements of Certificate in Data Skills")
+    assert tree.locator("#req-core .mark__text").first.inner_text() == "Met"
+    assert tree.locator("#req-methods .mark__text").first.inner_text() == "Not started"
+    assert tree.locator("#req-requires-all .mark__text").first.inner_text() == "In progress"
+    # every status mark says its status in words; the icons are decoration
+    for mark in page.locator(".mark").all():
+        assert mark.locator(".mark__text").inner_text().strip()
+        assert mark.locator("svg").get_attribute("aria-hidden") == "true"
+    plan = page.locator(".plan--best")
+    assert "Experiment Design" in plan.inner_text() and "EUR 360.00" in plan.inner_text()
+    assert (
+        plan.get_by_role("link", name="Experiment Design").get_attribute("href").startswith("/achievements/")
+    )
+    counted = page.locator("#req-core").get_by_role(
+        "link", name=re.compile(r"^Data Literacy\W+the credential$")
+    )
+    assert re.fullmatch(r"/credentials/[0-9a-f-]{36}", counted.get_attribute("href") or "")
+    _shot(page, "pathway-audit-1280")
+
+    # by another metric, then what if Mary aimed at another pathway?
+    page.get_by_label("Cheapest by").select_option("hours")
+    page.get_by_role("button", name="Show audit").click()
+    page.wait_for_url("**metric=hours*")
+    assert "by fewest study hours" in page.locator(".layout__side").inner_text()
+    page.get_by_role("combobox", name="Pathway").select_option(label="Certificate in Data Methods")
+    page.get_by_role("button", name="Show audit").click()
+    page.wait_for_url("**/pathways/DATA-METHODS/audit?*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Certificate in Data Methods"
+    assert page.get_by_label("Cheapest by").input_value() == "hours"
+    plan = page.locator(".plan--best").inner_text()
+    assert "Forecasting Methods" in plan and "Experiment Design" in plan and "EUR 780.00" in plan
+    _shot(page, "pathway-what-if-1280")
+    page.get_by_role("link", name="Certificate in Data Skills").last.click()  # the what-if list, back
+    page.wait_for_url("**/pathways/DATA-SKILLS/audit?*")
+    page.close()
+
+    phone = browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(site.url + "/pathways/DATA-SKILLS/audit?learner=mary%40example.org")
+    _no_horizontal_overflow(phone)
+    assert phone.locator(".summary-item--in_progress").inner_text().split() == [
+        "Pathway",
+        "status",
+        "In",
+        "progress",
+    ]
+    _shot(phone, "pathway-audit-375")
+    phone.close()

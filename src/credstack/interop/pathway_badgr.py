@@ -44,6 +44,10 @@ def _badge(ref: Any) -> str | None:
     return None
 
 
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -69,8 +73,8 @@ class _Badgr:
         self.root = next((e for e in elements if self._eid(e) not in children), elements[0])
 
     def _eid(self, element: Any) -> str:
-        if isinstance(element, str):
-            return element
+        if not isinstance(element, Mapping):
+            return str(element)
         for key in ("elementId", "entityId", "id", "slug"):
             if element.get(key):
                 return str(element[key])
@@ -109,8 +113,8 @@ class _Badgr:
             )
         node_id = self.ids.home(eid) if home else self.ids.repeat(eid)
         self.stack.append(eid)
-        rules = element.get("requirements") or {}
-        child_rule = rules.get("childElementRequirements") or {}
+        rules = _map(element.get("requirements"))
+        child_rule = _map(rules.get("childElementRequirements"))
         kids = [(c, self._resolve(c)) for c in _list(element.get("children"))]
         if _kind(child_rule) == "all":
             kids = [
@@ -118,8 +122,8 @@ class _Badgr:
                 for c, k in kids
                 if k is None or k.get("requiredForParentCompletion", True) is not False
             ]
-        others = rules.get("nonChildElementRequirements") or {}
-        badges = rules.get("badgeRequirements") or {}
+        others = _map(rules.get("nonChildElementRequirements"))
+        badges = _map(rules.get("badgeRequirements"))
         urls = [u for u in map(_badge, _list(badges.get("requiredBadges"))) if u]
         conditions = [
             self.rule(element, node_id, "children", child_rule, [self.child(c, k, home) for c, k in kids]),
@@ -197,7 +201,7 @@ class _Badgr:
         if kind == "any":
             return group(node_id, options, kind="any", where=where, source=self.source) if options else None
         if kind in ("atLeastN", "atLeast", "nOf"):
-            count = (spec.get("countRule") or {}).get("requiredCount", 0)
+            count = _map(spec.get("countRule")).get("requiredCount", 0)
             try:
                 n = int(Decimal(str(count).strip() or 0))
             except (InvalidOperation, ValueError):
@@ -219,7 +223,7 @@ def _missing(ref: Any, ids: Ids) -> Node:
 
 
 def _kind(spec: Mapping[str, Any]) -> str:
-    rule = spec.get("countRule") or {}
+    rule = spec.get("countRule")
     if isinstance(rule, str):
         return rule
-    return str(rule.get("@type") or rule.get("type") or "all")
+    return str(_map(rule).get("@type") or _map(rule).get("type") or "all")

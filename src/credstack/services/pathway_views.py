@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from credstack.domain.achievement import LifecycleState, Money
 from credstack.domain.errors import InvalidInput, NotFound, Problem
@@ -26,8 +25,8 @@ from credstack.store.achievements import CatalogFilter, StoredAchievement
 from credstack.store.awards import StoredAward
 from credstack.store.pathways import StoredException, StoredPathway
 
-ExceptionKind = Literal["waiver", "substitution"]
 METRICS: tuple[Metric, ...] = ("price", "credits", "hours")
+ALTERNATIVES = 2
 
 
 @dataclass(frozen=True)
@@ -184,13 +183,16 @@ def plan_for_learner(
         awards = learner_awards(uow, institution, learner_id)
         stored = uow.awards.for_learner(learner_id)
         exceptions = uow.pathways.exceptions(learner_id, pathway_code)
-    plans = cheapest_plans(
-        result.audit.pathway,
-        awards,
-        [_item(s, institution) for s in published],
-        as_of=as_of,
-        metric=metric,
-        exceptions=_exceptions(exceptions),
+    plans = _distinct(
+        cheapest_plans(
+            result.audit.pathway,
+            awards,
+            [_item(s, institution) for s in published],
+            as_of=as_of,
+            metric=metric,
+            alternatives=4 * ALTERNATIVES,
+            exceptions=_exceptions(exceptions),
+        )
     )
     held = {
         a.public_id: HeldAward(a.public_id, a.achievement_code, a.achievement_name, a.valid_from.date())
@@ -198,8 +200,24 @@ def plan_for_learner(
         if a.status == "active"
     }
     return LearnerPlan(
-        learner, result, metric, plans, _offers(published, institution), held, exceptions, institution.currency
+        learner,
+        result,
+        metric,
+        plans,
+        _offers(published, institution),
+        held,
+        exceptions,
+        institution.currency,
     )
+
+
+def _distinct(plans: list[Plan]) -> list[Plan]:
+    """The cheapest plan and the next ones that are not a cheaper plan plus something more."""
+    kept: list[Plan] = []
+    for plan in plans:
+        if not any(set(k.achievements) <= set(plan.achievements) for k in kept):
+            kept.append(plan)
+    return kept[: 1 + ALTERNATIVES]
 
 
 def _check(kind: str, award: str | None, by: str, reason: str) -> list[Problem]:
@@ -261,9 +279,7 @@ def record_exception(
             if award not in mine:
                 raise InvalidInput(Problem("award", f"{award!r} is not an award in force of {email}"))
         existing = uow.pathways.exceptions(learner_id, pathway_code)
-        created = not any(
-            (e.node_id, e.kind, e.award_public_id) == (node_id, kind, award) for e in existing
-        )
+        created = not any((e.node_id, e.kind, e.award_public_id) == (node_id, kind, award) for e in existing)
         if created:
             uow.pathways.add_exception(
                 institution_id,

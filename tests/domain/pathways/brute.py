@@ -139,7 +139,9 @@ def assignments(
     yield from walk(0)
 
 
-def search_space(pathway: Pathway, awards: list[Award], as_of: date, exceptions: Exceptions = Exceptions()) -> int:
+def search_space(
+    pathway: Pathway, awards: list[Award], as_of: date, exceptions: Exceptions = Exceptions()
+) -> int:
     size = 1
     for leaf in leaves(pathway.root):
         size *= len(_options(leaf, awards, as_of, exceptions))
@@ -184,5 +186,7 @@ def valid_assignment(
     return problems
 
 
-def plan_met(pathway: Pathway, awards: list[Award], as_of: date, exceptions: Exceptions = Exceptions()) -> bool:
+def plan_met(
+    pathway: Pathway, awards: list[Award], as_of: date, exceptions: Exceptions = Exceptions()
+) -> bool:
     return brute_met(pathway, awards, as_of, exceptions) is not None

@@ -358,7 +358,9 @@ def test_a_crowded_pool_is_flagged_as_not_exhaustive() -> None:
     assert not audit(p, awards, as_of=AS_OF).exhaustive
 
 
-@pytest.mark.xfail(strict=True, reason="the solver keeps 256 ways per node; a crowded pool loses the one needed")
+@pytest.mark.xfail(
+    strict=True, reason="the solver keeps 256 ways per node; a crowded pool loses the one needed"
+)
 def test_a_crowded_pool_is_still_met() -> None:
     p, awards = _crowded_pool()
     assert audit(p, awards, as_of=AS_OF).met

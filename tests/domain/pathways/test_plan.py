@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from credstack.domain.pathways.plan import cheapest_plans
-from tests.domain.pathways.builders import AS_OF, ach, all_of, any_of, award, comp, credits, item, n_of, pathway
+from tests.domain.pathways.builders import (
+    AS_OF,
+    ach,
+    all_of,
+    any_of,
+    award,
+    comp,
+    credits,
+    item,
+    n_of,
+    pathway,
+)
 
 
 def test_the_cheapest_plan_first_then_alternatives() -> None:

@@ -96,7 +96,17 @@ class _Classes:
 
     def of(self, award: Award) -> int:
         a, signature = award, self.signature(award)
-        key = (a.achievement, a.credits, a.level, a.kind, a.tags, a.result, a.competencies, a.framework, signature)
+        key = (
+            a.achievement,
+            a.credits,
+            a.level,
+            a.kind,
+            a.tags,
+            a.result,
+            a.competencies,
+            a.framework,
+            signature,
+        )
         found = self.ids.get(key)
         if found is None:
             found = self.ids[key] = len(self.examples)

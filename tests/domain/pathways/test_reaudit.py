@@ -1,0 +1,149 @@
+"""``reaudit`` gives exactly ``audit(...).met`` for every learner and pathway."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from credstack.domain.pathways.audit import audit
+from credstack.domain.pathways.model import Award, Pathway
+from credstack.domain.pathways.reaudit import ReauditStats, reaudit
+from tests.domain.pathways.builders import (
+    AS_OF,
+    ach,
+    all_of,
+    any_of,
+    award,
+    comp,
+    credits,
+    n_of,
+    pathway,
+)
+
+CODES = [f"M{i}" for i in range(12)]
+
+
+def pathways() -> list[Pathway]:
+    return [
+        pathway(all_of(ach("M0"), ach("M1", min_result=60), credits(6, tags={"data"})), id="P1"),
+        pathway(
+            all_of(
+                n_of(2, ach("M2"), ach("M3"), comp("K1", 2), ach("M4", within_months=12)),
+                any_of(credits(4, min_level=6), ach("M5")),
+                within_months=36,
+            ),
+            id="P2",
+        ),
+        pathway(
+            all_of(
+                any_of(ach("M0"), ach("M6"), shared=True), ach("M0"), credits(3, maximum=4, tags={"cloud"})
+            ),
+            id="P3",
+        ),
+        pathway(
+            all_of(ach("M7", not_expired=True), n_of(1, comp("K2", 3), credits(5)), not_expired=True), id="P4"
+        ),
+        pathway(n_of(3, *(ach(c) for c in CODES[:6]), credits(8, achievements={"M8", "M9", "M10"})), id="P5"),
+    ]
+
+
+def random_award(rng: random.Random, i: int) -> Award:
+    code = rng.choice(CODES)
+    n = int(code[1:])
+    return award(
+        f"w{i}",
+        code,
+        credits=n % 4 + 1,
+        tags={"data"} if n % 3 == 0 else {"cloud"} if n % 3 == 1 else set(),
+        comps={f"K{n % 3}": n % 4},
+        result=rng.choice([None, 50, 60, 70]),
+        level=n % 3 + 5,
+        earned=AS_OF - timedelta(days=rng.choice([10, 200, 400, 800, 1200, 1500])),
+        expires=rng.choice([None, AS_OF - timedelta(days=1), AS_OF + timedelta(days=30)]),
+    )
+
+
+def learners(n: int, seed: int = 3) -> dict[str, list[Award]]:
+    rng = random.Random(seed)
+    out: dict[str, list[Award]] = {}
+    for k in range(n):
+        if out and rng.random() < 0.3:  # the same profile again: new ids, same everything else
+            twin = out[rng.choice(list(out))]
+            out[f"L{k}"] = [Award(**{**a.__dict__, "id": f"t{k}-{a.id}"}) for a in twin]
+        else:
+            out[f"L{k}"] = [random_award(rng, i) for i in range(rng.randint(0, 9))]
+    return out
+
+
+def expected(ps: list[Pathway], people: dict[str, list[Award]]) -> dict[tuple[str, str], bool]:
+    return {(name, p.id): audit(p, held, as_of=AS_OF).met for name, held in people.items() for p in ps}
+
+
+def test_reaudit_matches_audit_on_random_learners() -> None:
+    ps, people = pathways(), learners(400)
+    stats = ReauditStats()
+    got = reaudit(ps, people, AS_OF, processes=1, stats=stats)
+    assert got == expected(ps, people)
+    assert stats.pairs == 400 * len(ps)
+    assert stats.profiles < stats.pairs  # twins and look-alikes came from the memo
+    assert 0 < stats.audits + stats.placed < stats.profiles
+    assert 0 < sum(got.values()) < len(got)
+
+
+def test_order_of_awards_and_recency_boundaries() -> None:
+    ps = pathways()
+    m2, m5 = award("a", "M2", earned=AS_OF - timedelta(days=30)), award("c", "M5")
+    base = [m2, award("b", "M4", earned=AS_OF.replace(year=2024)), m5]  # M4 within 12 months, just
+    people = {
+        "in": base,
+        "reversed": base[::-1],
+        "a day too old": [m2, award("b", "M4", earned=AS_OF.replace(year=2024) - timedelta(days=1)), m5],
+        "expired": [award("m", "M7", expires=AS_OF - timedelta(days=1)), award("k", "X", comps={"K2": 3})],
+        "expires today": [award("m", "M7", expires=AS_OF), award("k", "X", comps={"K2": 3})],
+    }
+    got = reaudit(ps, people, AS_OF, processes=1)
+    assert got == expected(ps, people)
+    assert got["in", "P2"] and not got["a day too old", "P2"]
+    assert got["expires today", "P4"] and not got["expired", "P4"]
+
+
+def test_crowded_profiles_follow_the_audit_even_where_its_cap_bites() -> None:
+    crowd = [award(f"a{i}", f"A{i}", credits=1, tags={"x"}) for i in range(30)]
+    leaves = [ach(f"A{i}") for i in range(11)]
+    ps = [
+        pathway(all_of(*leaves, credits(2, tags={"x"})), id="placed"),
+        pathway(all_of(any_of(ach("A0"), ach("Q")), *leaves, credits(2, tags={"x"})), id="capped"),
+    ]
+    people = {"crowd": crowd, "crowd+q": [*crowd, award("q", "Q")]}
+    got = reaudit(ps, people, AS_OF, processes=1)
+    assert got == expected(ps, people)
+    assert got["crowd", "placed"] and not got["crowd+q", "capped"]  # the second as audit says
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_across_processes_with_progress() -> None:
+    ps, people = pathways(), learners(4500, seed=11)
+    seen: list[int] = []
+    got = reaudit(ps, people, AS_OF, seen.append, processes=2)
+    assert sum(seen) == len(people) and len(seen) == 3
+    assert got == reaudit(ps, people, AS_OF, processes=1)
+
+
+def test_nothing_to_do() -> None:
+    assert reaudit(pathways(), {}, AS_OF) == {}
+    assert reaudit([], {"L": [award("a", "M0")]}, AS_OF) == {}
+    assert reaudit(pathways(), {"L": []}, AS_OF) == {("L", p.id): False for p in pathways()}
+
+
+def test_credits_matter_only_where_a_pool_can_use_them() -> None:
+    p = pathway(all_of(ach("M0"), credits(Decimal("2.5"), tags={"data"})), id="P")
+    people = {
+        "enough": [award("a", "M0"), award("b", "M3", credits="2.5", tags={"data"})],
+        "short": [award("a", "M0"), award("b", "M3", credits="2.4", tags={"data"})],
+        "untagged": [award("a", "M0", credits=9), award("b", "M3", credits="2.4", tags={"data"})],
+    }
+    got = reaudit([p], people, AS_OF, processes=1)
+    assert got == {("enough", "P"): True, ("short", "P"): False, ("untagged", "P"): False}
