@@ -102,7 +102,7 @@ def test_the_audit_page_shows_statuses_awards_and_the_plan(client: TestClient) -
     assert root["status"] == "in_progress" and root["text"].startswith("In progress All 4 of these")
     assert nodes["req-foundations"]["status"] == "met"
     assert nodes["req-foundations"]["text"].startswith("Met Achievement Data foundations MC-DA-101")
-    assert "Counted: Data Preparation with Python (earned" in nodes["req-foundations"]["text"]
+    assert "Counted: Data Preparation with Python, the credential (earned" in nodes["req-foundations"]["text"]
     assert nodes["req-elective"]["status"] == "not_started"
     assert nodes["req-elective"]["text"].startswith(
         "Not started 1 of these 2: One analytics elective Still needed: 1 more of 2"

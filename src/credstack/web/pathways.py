@@ -63,15 +63,16 @@ def _definition_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     offers = service.offers(uow, institution)
+    pathway = service.as_pathway(shown)
     return render(
         request,
         "pathway_audit.html",
         institution,
         status_code,
         stored=shown,
-        pathway=service.as_pathway(shown),
+        pathway=pathway,
         versions=versions,
-        root_row=view.definition_rows(service.as_pathway(shown), offers),
+        root_row=view.definition_rows(pathway, offers),
         awards_offer=offers.get(shown.awards_code),
         found=None,
         form=form,

@@ -153,7 +153,9 @@ def _explain(
 def audit(
     pathway: Pathway, awards: list[Award], *, as_of: date, exceptions: Exceptions = Exceptions()
 ) -> Audit:
-    """Audit ``awards`` against ``pathway`` as of a date: met when any assignment satisfies it."""
+    """Audit ``awards`` against ``pathway`` as of a date: met when any assignment satisfies it.
+    The award the pathway itself gives never counts toward it."""
+    awards = [a for a in awards if a.achievement != pathway.awards]
     cands = candidates(pathway.root, awards, as_of, exceptions)
     solver = Solver(awards, cands, exceptions=exceptions)
     ways = solver.ways(pathway.root)
