@@ -649,6 +649,58 @@ def worker(
     work(_settings(ctx), burst=burst)
 
 
+@export_app.command("ctdl")
+@reports_errors
+def export_ctdl(
+    ctx: typer.Context,
+    pathway: Annotated[str | None, typer.Option("--pathway", help="Export this stored pathway only.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Publish the catalog's achievements and the stored pathways as CTDL JSON-LD."""
+    from credstack.domain.errors import NotFound
+    from credstack.interop.ctdl_export import CONTEXT, achievement_ctdl, pathway_ctdl
+    from credstack.services.catalog import catalog, institution_profile
+    from credstack.services.stacking import stored_pathway
+
+    settings = _settings(ctx)
+    uow = _uow(settings)
+    institution = institution_profile(uow, institution=_institution(settings))
+    base = settings.base_url.rstrip("/")
+    stored = catalog(uow, institution=institution)
+    urls = {s.achievement.code: f"{base}/achievements/{s.id}" for s in stored}
+    graph: list[dict[str, Any]] = []
+    with uow:
+        found = uow.institutions.get(institution.slug)
+        pathways = uow.pathways.latest(found[0]) if found else []
+    if pathway is not None:
+        pathways = [p for p in pathways if p.code == pathway]
+        if not pathways:
+            raise NotFound("pathway", pathway)
+    else:
+        for s in stored:
+            comps = {
+                a.row.competency.identifier: a.row.competency.uri or a.row.competency.identifier
+                for a in s.aligned
+            }
+            graph.append(
+                achievement_ctdl(
+                    s.achievement,
+                    url=urls[s.achievement.code],
+                    owner=base,
+                    conversion=institution.conversion,
+                    competencies=comps,
+                )
+            )
+    for p in pathways:
+        graph.extend(pathway_ctdl(stored_pathway(p), base=base, achievement_urls=urls)["@graph"])
+    text = json.dumps({"@context": CONTEXT, "@graph": graph}, ensure_ascii=False, indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        err.print(f"wrote {out}", markup=False)
+    else:
+        sys.stdout.write(text + "\n")
+
+
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the schema migrations (the app and every command also do this on start)."""

@@ -4,7 +4,6 @@ substitutions), which may complete the stack at once."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,11 +13,15 @@ from credstack.domain.errors import InvalidInput, NotFound, Problem
 from credstack.domain.institution import Institution, Learner
 from credstack.domain.pathways.audit import Audit
 from credstack.domain.pathways.eligibility import Exceptions, Substitution, Waiver
-from credstack.domain.pathways.model import Pathway
 from credstack.domain.pathways.plan import CatalogueItem, Metric, Plan, cheapest_plans
-from credstack.interop.pathway_file import load_pathway
 from credstack.services.institutions import ensure_institution
-from credstack.services.stacking import LearnerAudit, audit_learner, complete_stacks, learner_awards
+from credstack.services.stacking import (
+    LearnerAudit,
+    audit_learner,
+    complete_stacks,
+    learner_awards,
+    stored_pathway,
+)
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.achievements import CatalogFilter, StoredAchievement
@@ -74,10 +77,6 @@ class ExceptionRecorded:
     created: bool  # False when the same decision was on record already
     stacked: list[StoredAward]  # stacked awards the decision completed
     met: bool  # whether the learner now meets the pathway
-
-
-def as_pathway(stored: StoredPathway) -> Pathway:
-    return load_pathway(json.dumps(stored.definition), source=f"pathway {stored.code}", format="json")
 
 
 def _published(uow: UnitOfWork, institution_id: int) -> list[StoredAchievement]:
@@ -265,7 +264,7 @@ def record_exception(
         if not versions:
             raise NotFound("pathway", pathway_code)
         latest = versions[-1]
-        node = next((n for n in as_pathway(latest).nodes() if n.id == node_id), None)
+        node = next((n for n in stored_pathway(latest).nodes() if n.id == node_id), None)
         if node is None:
             raise InvalidInput(
                 Problem("node", f"no requirement {node_id!r} in version {latest.version} of {pathway_code}")

@@ -31,7 +31,8 @@ from credstack.store.pathways import StoredPathway
 MAX_STACK_HEIGHT = 8
 
 
-def _pathway(stored: StoredPathway) -> Pathway:
+def stored_pathway(stored: StoredPathway) -> Pathway:
+    """A stored version as the domain's pathway."""
     return load_pathway(json.dumps(stored.definition), source=f"pathway {stored.code}", format="json")
 
 
@@ -51,7 +52,7 @@ def save_pathway(
         definition = pathway_to_dict(pathway)
         versions = uow.pathways.versions(institution_id, pathway.id)
         if versions and versions[-1].definition == definition:
-            return _pathway(versions[-1]), versions[-1].version
+            return stored_pathway(versions[-1]), versions[-1].version
         version = uow.pathways.add(
             institution_id,
             code=pathway.id,
@@ -164,10 +165,10 @@ def audit_learner(
     first = min((a.earned for a in held if a.earned), default=as_of)
     started = next((v for v in reversed(versions) if v.created_at.date() <= first), versions[0])
     newest = versions[-1]
-    newest_audit = audit(_pathway(newest), held, as_of=as_of, exceptions=exceptions)
+    newest_audit = audit(stored_pathway(newest), held, as_of=as_of, exceptions=exceptions)
     if started.version == newest.version:
         return LearnerAudit(newest_audit, newest.version, f"version {newest.version}, the current one")
-    started_audit = audit(_pathway(started), held, as_of=as_of, exceptions=exceptions)
+    started_audit = audit(stored_pathway(started), held, as_of=as_of, exceptions=exceptions)
     if _progress(newest_audit) > _progress(started_audit):
         why = f"version {newest.version}: newer than version {started.version} (started on) and better for the learner"
         return LearnerAudit(newest_audit, newest.version, why)
@@ -196,7 +197,9 @@ def complete_stacks(
         for stored, exceptions in pathways:
             if stored.awards_code in have:
                 continue
-            result = audit(_pathway(stored), held, as_of=datetime.now(UTC).date(), exceptions=exceptions)
+            result = audit(
+                stored_pathway(stored), held, as_of=datetime.now(UTC).date(), exceptions=exceptions
+            )
             if not result.met:
                 continue
             used = sorted({award for ids in result.assignment.values() for award in ids})

@@ -16,6 +16,7 @@ from credstack.domain.institution import Institution
 from credstack.domain.pathways.plan import Metric
 from credstack.services import pathway_views as service
 from credstack.services.awards import recent_awards
+from credstack.services.stacking import stored_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.pathways import StoredPathway
 from credstack.web import pathway_view as view
@@ -47,7 +48,7 @@ def _learners(uow: UnitOfWork, institution: Institution) -> list[tuple[str, str]
 def pathways_page(request: Request, uow: UowDep, institution: ProfileDep) -> HTMLResponse:
     found = service.list_pathways(uow, institution)
     offers = service.offers(uow, institution)
-    rows = {p.code: view.definition_rows(service.as_pathway(p), offers) for p in found}
+    rows = {p.code: view.definition_rows(stored_pathway(p), offers) for p in found}
     return render(
         request, "pathways.html", institution, pathways=found, rows=rows, offers=offers, nav="pathways"
     )
@@ -63,7 +64,7 @@ def _definition_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     offers = service.offers(uow, institution)
-    pathway = service.as_pathway(shown)
+    pathway = stored_pathway(shown)
     return render(
         request,
         "pathway_audit.html",
