@@ -474,14 +474,26 @@ def _print_audit(result: Any, plans: list[Any]) -> None:
 @pathway_app.command("add")
 @reports_errors
 def pathway_add(
-    ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A pathway file (YAML or JSON).")]
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A pathway file (YAML or JSON), or one to import.")],
+    fmt: Annotated[str, typer.Option("--from", help="pathway, badgr, ctdl or ctdl-csv")] = "pathway",
+    awards: Annotated[
+        str | None, typer.Option("--awards", help="The catalog achievement it awards (for imported files).")
+    ] = None,
 ) -> None:
-    """Store a pathway as its next version (an unchanged file adds nothing)."""
+    """Store a pathway as its next version (an unchanged file adds nothing); Badgr exports and
+    CTDL Pathway graphs or CSV are imported into the same form."""
     from credstack.services.stacking import save_pathway
 
     settings = _settings(ctx)
     pathway, version = save_pathway(
-        _uow(settings), institution=_institution(settings), data=_read(file), filename=str(file), actor="cli"
+        _uow(settings),
+        institution=_institution(settings),
+        data=_read(file),
+        filename=str(file),
+        actor="cli",
+        source_format=fmt,
+        awards=awards,
     )
     _print_json({"pathway": pathway.id, "version": version, "awards": pathway.awards})
 

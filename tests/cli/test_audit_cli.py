@@ -133,3 +133,37 @@ def test_human_output_and_bad_files(tmp_path):
     (tmp_path / "bad.json").write_text('[{"id": "a1"}]')
     missing = runner.invoke(app, ["audit", "--pathway", pathway, "--awards", str(tmp_path / "bad.json")])
     assert missing.exit_code == 2 and "[0].achievement: is required" in missing.stderr
+
+
+def test_pathway_add_imports_badgr_and_ctdl(tmp_path, shared):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    assert runner.invoke(app, ["--database", db, "demo", "--no-serve", "--learners", "0"]).exit_code == 0
+    corpus = shared / "corpus/pathways"
+    for fmt, name in [
+        ("badgr", "badgr_empowering_teaching_excellence.json"),
+        ("ctdl", "bakersfield_as_cs_csu_transfer.json"),
+        ("ctdl-csv", "badgr_teaching_excellence.csv"),
+    ]:
+        added = runner.invoke(
+            app,
+            ["--database", db, "pathway", "add", str(corpus / name), "--from", fmt, "--awards", "DIP-DBT"],
+        )
+        assert added.exit_code == 0, added.output
+        assert json.loads(added.stdout)["awards"] == "DIP-DBT"
+    listed = runner.invoke(app, ["--database", db, "pathway", "list"])
+    assert len(listed.stdout.splitlines()) == 3 + 3  # the demo's three stacks and the three imports
+    wrong = runner.invoke(
+        app,
+        [
+            "--database",
+            db,
+            "pathway",
+            "add",
+            str(corpus / "badgr_teaching_excellence.csv"),
+            "--from",
+            "badgr",
+            "--awards",
+            "DIP-DBT",
+        ],
+    )
+    assert wrong.exit_code == 2

@@ -5,7 +5,7 @@ pathway, exactly once, recursing up the stack (a certificate that completes a di
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from credstack.domain.pathways.eligibility import Exceptions, Substitution, Waiv
 from credstack.domain.pathways.model import Award, Pathway
 from credstack.interop.pathway_dump import pathway_to_dict
 from credstack.interop.pathway_file import load_pathway
+from credstack.interop.pathway_import import from_badgr, from_ctdl_csv, from_ctdl_pathway
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssuedAward, IssueRequest, issue_award
 from credstack.services.keys import open_key
@@ -36,13 +37,38 @@ def stored_pathway(stored: StoredPathway) -> Pathway:
     return load_pathway(json.dumps(stored.definition), source=f"pathway {stored.code}", format="json")
 
 
+def read_pathway(data: bytes, *, filename: str, source_format: str = "pathway") -> Pathway:
+    """A pathway from credstack's format (YAML/JSON) or imported from a Badgr export, a CTDL
+    Pathway graph or the CTDL pathway CSV."""
+    match source_format:
+        case "pathway":
+            fmt = "json" if filename.lower().endswith(".json") else None
+            return load_pathway(data, source=filename, format=fmt)  # type: ignore[arg-type]
+        case "badgr":
+            return from_badgr(data, source=filename)
+        case "ctdl":
+            return from_ctdl_pathway(data, source=filename)
+        case "ctdl-csv":
+            return from_ctdl_csv(data, source=filename)
+    raise InvalidInput(Problem("format", f"must be pathway, badgr, ctdl or ctdl-csv, not {source_format!r}"))
+
+
 def save_pathway(
-    uow: UnitOfWork, *, institution: Institution, data: bytes, filename: str, actor: str
+    uow: UnitOfWork,
+    *,
+    institution: Institution,
+    data: bytes,
+    filename: str,
+    actor: str,
+    source_format: str = "pathway",
+    awards: str | None = None,
 ) -> tuple[Pathway, int]:
     """Store a pathway file as the next version of its pathway; the achievement it awards
-    must be in the catalog. Returns the pathway and its version."""
-    fmt = "json" if filename.lower().endswith(".json") else None
-    pathway = load_pathway(data, source=filename, format=fmt)  # type: ignore[arg-type]
+    (``awards`` overrides what the file says, for imported formats) must be in the catalog.
+    Returns the pathway and its version."""
+    pathway = read_pathway(data, filename=filename, source_format=source_format)
+    if awards:
+        pathway = replace(pathway, awards=awards)
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
         if uow.achievements.id_for_code(institution_id, pathway.awards) is None:
