@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from credstack.domain.pathways import milp
 from credstack.domain.pathways.eligibility import Exceptions, candidates
 from credstack.domain.pathways.model import Award, Node, Pathway
 from credstack.domain.pathways.solver import Solver
@@ -165,8 +166,13 @@ def audit(
     else:
         placed = _greedy_progress(pathway.root, awards, cands)
     root = _explain(pathway.root, placed, awards, exceptions)
-    # The progress placement is a valid assignment too: when the solver's cap cut off every way
-    # (``exhaustive`` False) and that placement still meets the tree, the pathway is met.
+    # The progress placement is a valid assignment too: when it meets the tree, the pathway is
+    # met. When the search reached its cap without a way, the integer programme decides exactly.
+    if not ways and root.status != "met" and not solver.exhaustive:
+        solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)
+        if solution is not None:
+            placed = solution.picks
+            root = _explain(pathway.root, placed, awards, exceptions)
     met = bool(ways) or root.status == "met"
     assignment = {leaf: [awards[i].id for i in picks] for leaf, picks in placed.items() if picks}
     used = {i for picks in placed.values() for i in picks}
@@ -180,7 +186,7 @@ def audit(
         Decimal(0),
     )
     unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
-    return Audit(pathway, as_of, met, root, assignment, solver.exhaustive, done, to_go, unused)
+    return Audit(pathway, as_of, met, root, assignment, True, done, to_go, unused)
 
 
 def _unmet(node: NodeAudit) -> list[NodeAudit]:

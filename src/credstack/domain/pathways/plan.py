@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from credstack.domain.pathways import milp
 from credstack.domain.pathways.eligibility import Exceptions, candidates
 from credstack.domain.pathways.model import Award, Pathway
 from credstack.domain.pathways.solver import Solver
@@ -103,6 +104,10 @@ def cheapest_plans(
         exceptions=exceptions,
     )
     ways = solver.ways(pathway.root)
+    if not solver.exhaustive:  # the search reached its cap: the integer programme is exact
+        return _milp_plans(
+            pathway, everything, len(awards), offered, costs, as_of, metric, alternatives, exceptions
+        )
     plans: list[Plan] = []
     seen: set[frozenset[str]] = set()
     for way in sorted(ways, key=lambda w: (w.cost, bin(w.mask).count("1"))):
@@ -111,15 +116,47 @@ def cheapest_plans(
         if key in seen:
             continue
         seen.add(key)
-        plans.append(
-            Plan(
-                tuple(sorted(key)),
-                _total(chosen, "price"),
-                sum((c.credits for c in chosen), Decimal(0)),
-                _total(chosen, "hours"),
-                metric,
-            )
-        )
+        plans.append(_plan(chosen, metric))
         if len(plans) > alternatives:
             break
+    return plans
+
+
+def _plan(chosen: list[CatalogueItem], metric: Metric) -> Plan:
+    return Plan(
+        tuple(sorted(c.achievement for c in chosen)),
+        _total(chosen, "price"),
+        sum((c.credits for c in chosen), Decimal(0)),
+        _total(chosen, "hours"),
+        metric,
+    )
+
+
+def _milp_plans(
+    pathway: Pathway,
+    everything: list[Award],
+    held: int,
+    offered: list[CatalogueItem],
+    costs: list[float],
+    as_of: date,
+    metric: Metric,
+    alternatives: int,
+    exceptions: Exceptions,
+) -> list[Plan]:
+    """The cheapest plans by integer programming: each next plan excludes the purchases of the
+    plans before it (and so every plan that merely adds to one)."""
+    cands = candidates(pathway.root, everything, as_of, exceptions)
+    plans: list[Plan] = []
+    forbid: list[frozenset[int]] = []
+    for _ in range(alternatives + 1):
+        solution = milp.solve(
+            pathway.root, everything, cands, costs=costs, exceptions=exceptions, forbid=forbid
+        )
+        if solution is None:
+            break
+        bought = frozenset(i for picks in solution.picks.values() for i in picks if i >= held)
+        plans.append(_plan([offered[i - held] for i in sorted(bought)], metric))
+        if not bought:  # already met: nothing to buy, no alternative
+            break
+        forbid.append(bought)
     return plans

@@ -27,8 +27,8 @@ from credstack.domain.pathways.eligibility import Exceptions
 from credstack.domain.pathways.model import Award, Node
 
 Picks = tuple[tuple[str, tuple[int, ...]], ...]
-DEFAULT_CAP = 256
-CREDIT_SUBSETS_CAP = 2048
+DEFAULT_CAP = 64
+CREDIT_SUBSETS_CAP = 256
 
 
 @dataclass(frozen=True)
