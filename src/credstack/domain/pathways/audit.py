@@ -158,22 +158,24 @@ def audit(
     The award the pathway itself gives never counts toward it."""
     awards = [a for a in awards if a.achievement != pathway.awards]
     cands = candidates(pathway.root, awards, as_of, exceptions)
-    solver = Solver(awards, cands, exceptions=exceptions)
-    ways = solver.ways(pathway.root)
-    if ways:
-        best = min(ways, key=lambda w: (w.cost, bin(w.mask).count("1")))
-        placed = dict(best.picks)
-    else:
-        placed = _greedy_progress(pathway.root, awards, cands)
+    # 1. The progress placement: when it meets the tree (a valid assignment), the pathway is met.
+    placed = _greedy_progress(pathway.root, awards, cands)
     root = _explain(pathway.root, placed, awards, exceptions)
-    # The progress placement is a valid assignment too: when it meets the tree, the pathway is
-    # met. When the search reached its cap without a way, the integer programme decides exactly.
-    if not ways and root.status != "met" and not solver.exhaustive:
-        solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)
-        if solution is not None:
-            placed = solution.picks
+    # 2. Unmet even if an award could count everywhere it fits: no assignment can meet it.
+    if root.status != "met" and _meetable(pathway.root, awards, cands, exceptions):
+        # 3. The exact search over minimal award sets; 4. past its cap, the integer programme.
+        solver = Solver(awards, cands, exceptions=exceptions)
+        ways = solver.ways(pathway.root)
+        found: dict[str, tuple[int, ...]] | None = None
+        if ways:
+            found = dict(min(ways, key=lambda w: (w.cost, w.mask.bit_count())).picks)
+        elif not solver.exhaustive:
+            solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)
+            found = solution.picks if solution is not None else None
+        if found is not None:
+            placed = found
             root = _explain(pathway.root, placed, awards, exceptions)
-    met = bool(ways) or root.status == "met"
+    met = root.status == "met"
     assignment = {leaf: [awards[i].id for i in picks] for leaf, picks in placed.items() if picks}
     used = {i for picks in placed.values() for i in picks}
     done = sum((awards[i].credits for i in used), Decimal(0))
@@ -187,6 +189,18 @@ def audit(
     )
     unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
     return Audit(pathway, as_of, met, root, assignment, True, done, to_go, unused)
+
+
+def _meetable(node: Node, awards: list[Award], cands: dict[str, list[int]], exceptions: Exceptions) -> bool:
+    """Whether the tree is met when every award may count at every leaf it fits (a relaxation:
+    False here means no assignment can meet it)."""
+    if exceptions.waiver(node.id):
+        return True
+    if node.type == "credits":
+        return sum((awards[i].credits for i in cands.get(node.id, [])), Decimal(0)) >= (node.min_credits or 0)
+    if node.is_leaf:
+        return bool(cands.get(node.id))
+    return sum(_meetable(c, awards, cands, exceptions) for c in node.children) >= node.required
 
 
 def _unmet(node: NodeAudit) -> list[NodeAudit]:

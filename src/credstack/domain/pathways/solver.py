@@ -27,8 +27,8 @@ from credstack.domain.pathways.eligibility import Exceptions
 from credstack.domain.pathways.model import Award, Node
 
 Picks = tuple[tuple[str, tuple[int, ...]], ...]
-DEFAULT_CAP = 64
-CREDIT_SUBSETS_CAP = 256
+DEFAULT_CAP = 8
+CREDIT_SUBSETS_CAP = 32
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ EMPTY = Way(0, 0.0, (), 0)
 
 
 def _popcount(mask: int) -> int:
-    return bin(mask).count("1")
+    return mask.bit_count()
 
 
 class Solver:
