@@ -196,7 +196,7 @@ def part_a(runs: int, cat: dict[str, dict[str, object]], programmes: list[list[s
         f"(audit / greedy {statistics.median(same) / statistics.median(same_greedy):.1f}x)"
     )
     learners = [learner(rng, cat, programmes, 40) for _ in range(runs)]
-    times, greedy_times, capped, met, greedy_wrong = [], [], 0, 0, 0
+    times, greedy_times, met, greedy_wrong = [], [], 0, 0
     for awards in learners:
         start = time.perf_counter()
         result = audit(p, awards, as_of=AS_OF)
@@ -204,7 +204,6 @@ def part_a(runs: int, cat: dict[str, dict[str, object]], programmes: list[list[s
         start = time.perf_counter()
         g = greedy_met(p, awards, AS_OF)
         greedy_times.append((time.perf_counter() - start) * 1000)
-        capped += 0
         met += result.met
         greedy_wrong += g != result.met
     print(
