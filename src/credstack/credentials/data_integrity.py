@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.credentials.canonical import canonicalize
-from credstack.credentials.errors import CredentialError, InvalidProof
+from credstack.credentials.errors import CredentialError, InvalidProof, MultibaseError
+from credstack.credentials.multikey import decode_signature
 
 PublicKeyResolver = Callable[[str], bytes]
 DATETIME_STAMP = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -42,6 +43,30 @@ class ProofCheck:
     verification_method: str | None
     message: str
     error: CredentialError | None = None
+
+
+def method_of(proof: object) -> str | None:
+    """The id of a proof's ``verificationMethod`` (a string, or an object with an ``id``)."""
+    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    method_id = method.get("id") if isinstance(method, dict) else method
+    return method_id if isinstance(method_id, str) else None
+
+
+def verification_inputs(
+    proof: dict[str, Any], expected_purpose: str, public_key_resolver: PublicKeyResolver
+) -> tuple[bytes, str, bytes]:
+    """What every Ed25519 suite checks first: the signature bytes, the proof purpose, and the
+    verification method with its public key. Raises InvalidProof or a KeyResolutionError."""
+    try:
+        proof_bytes = decode_signature(proof.get("proofValue"))  # type: ignore[arg-type]
+    except MultibaseError as error:
+        raise InvalidProof(f"proofValue: {error}") from error
+    if proof.get("proofPurpose") != expected_purpose:
+        raise InvalidProof(f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_purpose!r}")
+    method_id = method_of(proof)
+    if method_id is None:
+        raise InvalidProof("the proof has no verificationMethod")
+    return proof_bytes, method_id, public_key_resolver(method_id)
 
 
 def check_created(created: object) -> str:

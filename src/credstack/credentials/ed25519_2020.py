@@ -20,12 +20,14 @@ from credstack.credentials.data_integrity import (
     canonical_proof_options,
     check_created,
     format_created,
+    method_of,
     unsecured_document,
+    verification_inputs,
 )
 from credstack.credentials.eddsa_rdfc_2022 import hashing, proof_serialization, proof_verification
-from credstack.credentials.errors import CredentialError, InvalidProof, MultibaseError
+from credstack.credentials.errors import CredentialError, InvalidProof
 from credstack.credentials.keys import PrivateKey
-from credstack.credentials.multikey import decode_signature, encode_signature
+from credstack.credentials.multikey import encode_signature
 
 PROOF_TYPE = "Ed25519Signature2020"
 SUITE_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
@@ -86,22 +88,11 @@ def verify_proof(
     expected_purpose: str = "assertionMethod",
 ) -> ProofCheck:
     """Whether an Ed25519Signature2020 ``proof`` of ``document`` is valid, and if not why."""
-    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    method_id = method.get("id") if isinstance(method, dict) else method
+    method_id = method_of(proof)
     try:
         if not isinstance(proof, dict) or proof.get("type") != PROOF_TYPE:
             raise InvalidProof(f"not an {PROOF_TYPE} proof")
-        try:
-            proof_bytes = decode_signature(proof.get("proofValue"))  # type: ignore[arg-type]
-        except MultibaseError as error:
-            raise InvalidProof(f"proofValue: {error}") from error
-        if proof.get("proofPurpose") != expected_purpose:
-            raise InvalidProof(
-                f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_purpose!r}"
-            )
-        if not isinstance(method_id, str):
-            raise InvalidProof("the proof has no verificationMethod")
-        public_key = public_key_resolver(method_id)
+        proof_bytes, method_id, public_key = verification_inputs(proof, expected_purpose, public_key_resolver)
         unsecured = unsecured_document(document)
         options = {key: value for key, value in proof.items() if key != "proofValue"}
         hash_data = hashing(transformation(unsecured), proof_configuration(options, unsecured))

@@ -18,11 +18,13 @@ from credstack.credentials.data_integrity import (
     canonical_proof_options,
     check_created,
     format_created,
+    method_of,
     unsecured_document,
+    verification_inputs,
 )
-from credstack.credentials.errors import CredentialError, InvalidProof, MultibaseError
+from credstack.credentials.errors import CredentialError, InvalidProof
 from credstack.credentials.keys import PrivateKey, private_key, verify_signature
-from credstack.credentials.multikey import decode_signature, encode_signature
+from credstack.credentials.multikey import encode_signature
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -140,23 +142,12 @@ def verify_proof(
     ``public_key_resolver(verificationMethod)`` returns the Ed25519 key bytes or raises a
     :class:`KeyResolutionError` (e.g. :func:`credstack.credentials.proofs.did_resolver`).
     """
-    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    method_id = method.get("id") if isinstance(method, dict) else method
+    method_id = method_of(proof)
     try:
         if not isinstance(proof, dict):
             raise InvalidProof("a proof is a JSON object")
         _check_suite(proof)
-        try:
-            proof_bytes = decode_signature(proof.get("proofValue"))  # type: ignore[arg-type]
-        except MultibaseError as error:
-            raise InvalidProof(f"proofValue: {error}") from error
-        if proof.get("proofPurpose") != expected_purpose:
-            raise InvalidProof(
-                f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_purpose!r}"
-            )
-        if not isinstance(method_id, str):
-            raise InvalidProof("the proof has no verificationMethod")
-        public_key = public_key_resolver(method_id)
+        proof_bytes, method_id, public_key = verification_inputs(proof, expected_purpose, public_key_resolver)
         unsecured = unsecured_document(document)
         options = {key: value for key, value in proof.items() if key != "proofValue"}
         hash_data = hashing(transformation(unsecured, options), proof_configuration(options, unsecured))
