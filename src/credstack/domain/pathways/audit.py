@@ -165,11 +165,12 @@ def audit(
     if root.status != "met" and _meetable(pathway.root, awards, cands, exceptions):
         # 3. The exact search over minimal award sets; 4. past its cap, the integer programme.
         solver = Solver(awards, cands, exceptions=exceptions)
-        ways = solver.ways(pathway.root)
+        # a wide credits pool makes the minimal sets explode: go to the integer programme at once
+        ways = [] if _wide_pool(pathway.root, cands) else solver.ways(pathway.root)
         found: dict[str, tuple[int, ...]] | None = None
         if ways:
             found = dict(min(ways, key=lambda w: (w.cost, w.mask.bit_count())).picks)
-        elif not solver.exhaustive:
+        elif _wide_pool(pathway.root, cands) or not solver.exhaustive:
             solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)
             found = solution.picks if solution is not None else None
         if found is not None:
@@ -189,6 +190,13 @@ def audit(
     )
     unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
     return Audit(pathway, as_of, met, root, assignment, True, done, to_go, unused)
+
+
+WIDE_POOL = 12
+
+
+def _wide_pool(root: Node, cands: dict[str, list[int]]) -> bool:
+    return any(n.type == "credits" and len(cands.get(n.id, [])) > WIDE_POOL for n in root.walk())
 
 
 def _meetable(node: Node, awards: list[Award], cands: dict[str, list[int]], exceptions: Exceptions) -> bool:
