@@ -19,7 +19,6 @@ from credstack.credentials.baking import unbake_png, unbake_svg
 from credstack.credentials.proofs import did_resolver, verify_proofs
 from credstack.credentials.status_list import Bitstring
 from credstack.domain.institution import Institution
-from credstack.services import status as status_service
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from tests.api.builders import RATES, RATIO, seed
@@ -28,15 +27,6 @@ pytestmark = pytest.mark.interop
 
 BASE = "https://credstack.test"
 PASSING = {"C1": "Proficient", "C2": "Developing"}  # 4 of 6 weighted points: 66.7%
-
-
-@pytest.fixture(autouse=True)
-def _no_signed_lists_from_other_databases() -> Iterator[None]:
-    """services/status caches signed lists process-wide by (list id, version) only, so one
-    database's list could be served for another's in the same test run: start each test empty."""
-    status_service._signed.entries.clear()
-    yield
-    status_service._signed.entries.clear()
 
 
 @pytest.fixture

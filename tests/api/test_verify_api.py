@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 
 from credstack.api.app import create_app
 from credstack.domain.institution import Institution
-from credstack.services import status as status_service
 from credstack.services import verify_requests
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -28,14 +27,6 @@ BASE = "https://credstack.test"
 PASSING = {"C1": "Proficient", "C2": "Developing"}
 EXPIRED = "interop/samples/signed/mc-05-python-data-wrangling-EXPIRED.json"
 EXAMPLE_ISSUER = "did:key:z6Mkf5rGMoatrSj1f4CyvuHBeXJELe9RPdzo2PKGNCKVtZxP"  # the signed samples' issuer
-
-
-@pytest.fixture(autouse=True)
-def _no_signed_lists_from_other_databases() -> Iterator[None]:
-    """Signed status lists are cached process-wide by (list id, version): start each test empty."""
-    status_service._signed.entries.clear()
-    yield
-    status_service._signed.entries.clear()
 
 
 @pytest.fixture(autouse=True)

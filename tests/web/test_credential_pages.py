@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 from credstack.api.app import create_app
 from credstack.credentials.status_list import Bitstring
 from credstack.domain.institution import Institution
-from credstack.services import status as status_service
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from tests.api.builders import RATES, RATIO, seed
@@ -24,15 +23,6 @@ from tests.api.builders import RATES, RATIO, seed
 pytestmark = pytest.mark.interop
 
 BASE = "https://credstack.test"
-
-
-@pytest.fixture(autouse=True)
-def _no_signed_lists_from_other_databases() -> Iterator[None]:
-    """services/status caches signed lists process-wide by (list id, version) only, so one
-    database's list could be served for another's in the same test run: start each test empty."""
-    status_service._signed.entries.clear()
-    yield
-    status_service._signed.entries.clear()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from credstack.api.app import create_app
 from credstack.credentials.verifier import Check, Report
 from credstack.domain.institution import Institution
-from credstack.services import status as status_service
 from credstack.services import verify_requests
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verify_requests import Verification
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.interop
 BASE = "https://credstack.test"
 EXPIRED = "interop/samples/signed/mc-05-python-data-wrangling-EXPIRED.json"
 EXAMPLE_ISSUER = "did:key:z6Mkf5rGMoatrSj1f4CyvuHBeXJELe9RPdzo2PKGNCKVtZxP"
-
-
-@pytest.fixture(autouse=True)
-def _no_signed_lists_from_other_databases() -> Iterator[None]:
-    status_service._signed.entries.clear()
-    yield
-    status_service._signed.entries.clear()
 
 
 @pytest.fixture(autouse=True)
