@@ -39,6 +39,20 @@ class FrameworkImportResult:
         return asdict(self)
 
 
+def package_counts(package: CasePackage) -> dict[str, Any]:
+    """What a framework holds, as imports and the framework API report it."""
+    fw = package.framework
+    resolver = fw.resolver()
+    return {
+        "competencies": len(fw.competencies),
+        "associations": len(fw.associations),
+        "association_types": dict(Counter(a.type for a in fw.associations)),
+        "external_associations": sum(1 for a in fw.associations if resolver.is_external(a)),
+        "max_depth": max(fw.hierarchy().depths().values(), default=0),
+        "rubrics": len(package.rubrics),
+    }
+
+
 def detect_format(data: bytes, filename: str | None) -> Literal["json", "csv"]:
     if filename and Path(filename).suffix.lower() in (".csv", ".tsv"):
         return "csv"
@@ -108,20 +122,13 @@ def import_framework(
                 },
             )
         uow.commit()
-    depths = fw.hierarchy().depths()
-    resolver = fw.resolver()
     return FrameworkImportResult(
         framework=fw.identifier,
         framework_id=framework_id,
         revision=revision,
         title=fw.title,
-        competencies=len(fw.competencies),
-        associations=len(fw.associations),
-        association_types=dict(Counter(a.type for a in fw.associations)),
-        external_associations=sum(1 for a in fw.associations if resolver.is_external(a)),
-        max_depth=max(depths.values(), default=0),
-        rubrics=len(package.rubrics),
         unchanged=unchanged,
+        **package_counts(package),
     )
 
 
@@ -221,17 +228,7 @@ def framework_detail(uow: UnitOfWork, *, framework_id: int) -> FrameworkDetail:
         package = uow.frameworks.load(framework_id)
     if meta is None or package is None:
         raise NotFound("framework", framework_id)
-    fw = package.framework
-    resolver = fw.resolver()
-    return FrameworkDetail(
-        meta=meta,
-        competencies=len(fw.competencies),
-        associations=len(fw.associations),
-        association_types=dict(Counter(a.type for a in fw.associations)),
-        external_associations=sum(1 for a in fw.associations if resolver.is_external(a)),
-        max_depth=max(fw.hierarchy().depths().values(), default=0),
-        rubrics=len(package.rubrics),
-    )
+    return FrameworkDetail(meta=meta, **package_counts(package))
 
 
 @dataclass(frozen=True)
