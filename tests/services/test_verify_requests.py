@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from credstack.services import verify_requests
-from credstack.services.verify_requests import MAX_BYTES, NotFetched, fetch_remote, host_is_public
+from credstack.services import remote
+from credstack.services.remote import MAX_BYTES, NotFetched, fetch_remote, host_is_public
 from credstack.settings import Settings
 
 URL = "https://credentials.example.edu/credentials/42"
@@ -19,7 +19,7 @@ ALLOWED = Settings(database_url="sqlite://unused", allow_remote_fetch=True, remo
 @pytest.fixture(autouse=True)
 def _public_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every example host counts as public (resolving it would need DNS)."""
-    monkeypatch.setattr(verify_requests, "host_is_public", lambda host: host.endswith(".example.edu"))
+    monkeypatch.setattr(remote, "host_is_public", lambda host: host.endswith(".example.edu"))
 
 
 def serve(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:

@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from credstack.credentials.errors import CredentialError
 from credstack.credentials.inputs import CredentialInput, UnreadableInput, read_input
 from credstack.credentials.jwt_vc import peek, verify_jwt
@@ -22,6 +20,7 @@ from credstack.credentials.verifier import Check, Environment, Report, key_resol
 from credstack.domain.errors import DomainError
 from credstack.domain.institution import Institution
 from credstack.services.keys import did_document, did_web
+from credstack.services.remote import NotFetched, fetch_remote
 from credstack.services.status import signed_status_list
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -66,29 +65,27 @@ def schema_checker(directory: str | None) -> Callable[[dict[str, Any], str], lis
 
 
 class _Remote:
-    """HTTPS GET of JSON with a small time-limited cache (DID documents, status lists)."""
+    """Other issuers' JSON documents (DID documents, status lists), fetched with the same guards as
+    credentials handed in by URL, and kept for a few minutes."""
 
-    def __init__(self, timeout: float, ttl: float = 300.0) -> None:
-        self.timeout, self.ttl = timeout, ttl
+    def __init__(self, settings: Settings, ttl: float = 300.0) -> None:
+        self.settings, self.ttl = settings, ttl
         self.cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
 
     def get(self, url: str) -> dict[str, Any] | None:
         hit = self.cache.get(url)
         if hit and time.monotonic() - hit[0] < self.ttl:
             return hit[1]
-        value: dict[str, Any] | None = None
-        if url.startswith("https://"):
-            try:
-                response = httpx.get(url, timeout=self.timeout, follow_redirects=False)
-                data = response.json() if response.status_code == 200 else None
-                value = data if isinstance(data, dict) else None
-            except (httpx.HTTPError, ValueError):
-                value = None
+        try:
+            data = json.loads(fetch_remote(url, settings=self.settings))
+        except (NotFetched, ValueError):
+            data = None
+        value = data if isinstance(data, dict) else None
         self.cache[url] = (time.monotonic(), value)
         return value
 
 
-_remote: dict[float, _Remote] = {}
+_remote: dict[tuple[float, bool], _Remote] = {}
 
 
 def environment(
@@ -105,7 +102,8 @@ def environment(
     base = settings.base_url.rstrip("/")
     own_did = did_web(settings.base_url)
     own_did_url = f"{base.replace('http://', 'https://', 1)}/.well-known/did.json"
-    remote = _remote.setdefault(settings.remote_fetch_timeout, _Remote(settings.remote_fetch_timeout))
+    key = (settings.remote_fetch_timeout, settings.allow_remote_fetch)
+    remote = _remote.setdefault(key, _Remote(settings))
     extra = extra_documents or {}
     with uow:
         found = uow.institutions.get(institution.slug)
@@ -121,7 +119,7 @@ def environment(
     def fetch(url: str) -> dict[str, Any] | None:
         if url in extra:
             return extra[url]
-        return remote.get(url) if settings.allow_remote_fetch else None
+        return remote.get(url)  # nothing is fetched unless the install allows it
 
     def did_web_doc(url: str) -> dict[str, Any] | None:
         if url == own_did_url and own_did in own_dids:

@@ -8,9 +8,7 @@ A URL that is not fetched gives a report that says why, like any other unreadabl
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,22 +19,14 @@ from credstack.credentials.verifier import Report, issuer_id
 from credstack.domain.errors import DomainError
 from credstack.domain.institution import Institution
 from credstack.services.credential_files import render_award
+from credstack.services.remote import MAX_BYTES, NotFetched, fetch_remote, too_large
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verification import environment, verify_bytes
 from credstack.settings import Settings
 
-MAX_BYTES = 2 * 1024 * 1024
-ACCEPT = (
-    "application/vc+ld+json, application/vc+jwt;q=0.9, application/ld+json;q=0.9, "
-    "application/json;q=0.8, image/png;q=0.5, image/svg+xml;q=0.5, text/plain;q=0.3"
-)
 OWN_PATH = re.compile(
     r"^/(?:credentials|api/v1/awards)/(?P<id>[0-9a-f-]{36})(?:/credential\.(?P<fmt>json|jwt|png|svg))?/?$"
 )
-
-
-class NotFetched(Exception):
-    """A URL whose credential could not be had; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +35,6 @@ class Verification:
     source: str | None = None  # the URL or the file's name
     recorded_learner: str | None = None  # the learner as this institution recorded them (own credentials)
     trusted_as: str | None = None  # the issuer's name in the registry of trusted issuers
-
-
-def too_large(size: int | None = None) -> str:
-    given = f" ({size:,} bytes)" if size is not None else ""
-    return f"is larger than the {MAX_BYTES // 1024 // 1024} MB limit{given}"
 
 
 def verify_data(
@@ -118,50 +103,6 @@ def own_credential(uow: UnitOfWork, *, settings: Settings, url: str) -> bytes | 
         return render_award(uow, settings=settings, award=award, fmt=match["fmt"] or "json")
     except DomainError as exc:  # e.g. no VC-JWT from a compromised key
         raise NotFetched(str(exc)) from None
-
-
-def host_is_public(host: str) -> bool:
-    """Whether every address ``host`` resolves to is a public one (no loopback, private, link-local)."""
-    try:
-        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
-    return bool(addresses) and all(a.is_global for a in addresses)
-
-
-def fetch_remote(url: str, *, settings: Settings, transport: httpx.BaseTransport | None = None) -> bytes:
-    """GET another issuer's credential: only when allowed, https only, bounded in time and size."""
-    if not settings.allow_remote_fetch:
-        raise NotFetched(
-            f"{url} is not on this site, and this install does not fetch credentials from other sites "
-            "(CREDSTACK_ALLOW_REMOTE_FETCH is off): download the credential and upload the file instead"
-        )
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise NotFetched(f"{url!r} is not an https URL; only https URLs are fetched")
-    if not host_is_public(parts.hostname):
-        raise NotFetched(f"{parts.hostname} does not resolve to a public address")
-    try:
-        with (
-            httpx.Client(timeout=settings.remote_fetch_timeout, transport=transport) as client,
-            client.stream("GET", url, headers={"Accept": ACCEPT}, follow_redirects=False) as response,
-        ):
-            if response.status_code != 200:
-                raise NotFetched(f"{url} answered HTTP {response.status_code}")
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > MAX_BYTES:
-                raise NotFetched(f"the document at {url} {too_large(int(declared))}")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise NotFetched(f"the document at {url} {too_large()}")
-    except httpx.TimeoutException:
-        raise NotFetched(f"{url} did not answer within {settings.remote_fetch_timeout:g} s") from None
-    except httpx.HTTPError as exc:
-        raise NotFetched(f"{url} could not be fetched ({type(exc).__name__})") from None
-    return bytes(body)
 
 
 def recorded_learner(uow: UnitOfWork, *, settings: Settings, report: Report) -> str | None:

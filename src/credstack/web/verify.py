@@ -13,8 +13,9 @@ from credstack.api.deps import SettingsDep, UowDep
 from credstack.domain.errors import InvalidInput
 from credstack.domain.institution import Institution
 from credstack.services import trust
+from credstack.services.remote import MAX_BYTES
 from credstack.services.unit_of_work import UnitOfWork
-from credstack.services.verify_requests import MAX_BYTES, Verification, verify_data, verify_url
+from credstack.services.verify_requests import Verification, verify_data, verify_url
 from credstack.web.verify_view import verify_view
 from credstack.web.views import PageRoute, ProfileDep, render
 

@@ -13,7 +13,8 @@ from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.verify_schemas import ReportOut, TrustedIssuerIn, TrustedIssuerOut
 from credstack.domain.errors import InvalidInput, Problem
 from credstack.services import trust
-from credstack.services.verify_requests import MAX_BYTES, verify_data, verify_url
+from credstack.services.remote import MAX_BYTES
+from credstack.services.verify_requests import verify_data, verify_url
 
 router = APIRouter(tags=["verification"])
 
