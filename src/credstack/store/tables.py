@@ -334,3 +334,82 @@ pathway_exceptions = Table(
     _created(),
     Index("ix_pathway_exceptions_learner", "learner_id", "pathway_code"),
 )
+
+credit_units = Table(
+    "credit_units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(40), nullable=False),  # e.g. ects, credit-hours, cats, us-semester
+    Column("name", Text, nullable=False),
+    Column("ects_per_unit", Numeric(10, 4), nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_credit_units_code"),
+)
+
+articulation_agreements = Table(
+    "articulation_agreements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("partner", Text, nullable=False),
+    Column("issuer", Text, nullable=False),  # the external issuer's id (DID or URL)
+    Column("external_achievement", Text),  # its achievement id; none: any of its achievements
+    Column("external_name", Text),  # or matched by achievement name, when ids are not stable
+    Column("min_result", Numeric(8, 3)),
+    Column("earned_from", Date),  # the external credential must be earned in this period
+    Column("earned_until", Date),
+    Column("grants_achievement", String(80)),  # counts as this achievement of ours ...
+    Column("grants_credits", Numeric(8, 2)),  # ... or as this many credits ...
+    Column("credit_unit", String(40)),  # ... in this unit (converted through credit_units)
+    Column("pathway_code", String(80)),  # ... toward this pathway only (none: any)
+    Column("tags", Json, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("note", Text),
+    Column("retired_at", UtcDateTime()),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_articulation_agreements_code"),
+)
+
+transfer_credits = Table(
+    "transfer_credits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(36), nullable=False, unique=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("agreement_id", ForeignKey("articulation_agreements.id", ondelete="RESTRICT"), nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the credential as uploaded
+    Column("issuer", Text, nullable=False),
+    Column("external_achievement", Text, nullable=False),
+    Column("external_name", Text, nullable=False),
+    Column("result", Numeric(8, 3)),
+    Column("earned", Date),
+    Column("expires", Date),
+    Column("achievement_code", String(80)),
+    Column("credits_ects", Numeric(8, 2), nullable=False),
+    Column("pathway_code", String(80)),
+    Column("status", String(20), nullable=False),  # accepted | withdrawn
+    Column("verification", Json, nullable=False),
+    Column("credential", Json, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    _created(),
+    UniqueConstraint("learner_id", "digest", "agreement_id", name="uq_transfer_credits_claim"),
+    Index("ix_transfer_credits_learner", "learner_id"),
+)
+
+courses = Table(
+    "courses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("credits", Numeric(8, 2)),
+    Column("level", Integer),
+    Column("competencies", Json, nullable=False),  # [{"competency": id or code, "level": int}]
+    Column("source", Text, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_courses_code"),
+)
