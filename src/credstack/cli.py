@@ -26,10 +26,15 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="The issuer's signing keys.", no_args_is_help=True)
 pathway_app = typer.Typer(help="Stored pathways: add versions, audit learners.", no_args_is_help=True)
 trust_app = typer.Typer(help="The registry of trusted issuers (used when verifying).", no_args_is_help=True)
+transfer_app = typer.Typer(
+    help="Transfer credit: articulation agreements, the credit equivalency table, learners' claims.",
+    no_args_is_help=True,
+)
 app.add_typer(import_app, name="import")
 app.add_typer(keys_app, name="keys")
 app.add_typer(pathway_app, name="pathway")
 app.add_typer(trust_app, name="trust")
+app.add_typer(transfer_app, name="transfer")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 
@@ -648,6 +653,145 @@ def trust_list(ctx: typer.Context) -> None:
     settings = _settings(ctx)
     for entry in trusted_issuers(_uow(settings), institution=_institution(settings)):
         _print_json(_trusted_json(entry))
+
+
+@transfer_app.command("agreements")
+@reports_errors
+def transfer_agreements(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Option("--import", help="Add or change agreements (and credit units) from a YAML/JSON file."),
+    ] = None,
+    retire: Annotated[str | None, typer.Option("--retire", help="End the agreement with this code.")] = None,
+) -> None:
+    """List the articulation agreements (one JSON line each), after importing or retiring."""
+    from credstack.services import transfer
+
+    settings = _settings(ctx)
+    uow, institution = _uow(settings), _institution(settings)
+    if file is not None:
+        done = transfer.import_agreements(
+            uow, institution=institution, data=_read(file), filename=str(file), actor="cli"
+        )
+        err.print(f"agreements: {done.summary()}", markup=False)
+    if retire:
+        transfer.retire_agreement(uow, institution=institution, code=retire, actor="cli")
+    for stored in transfer.list_agreements(uow, institution=institution):
+        _print_json(transfer.agreement_json(stored))
+
+
+@transfer_app.command("units")
+@reports_errors
+def transfer_units(
+    ctx: typer.Context,
+    set_unit: Annotated[
+        tuple[str, str, str] | None,
+        typer.Option(
+            "--set", metavar="CODE NAME ECTS", help="Add or change a unit: its code, name and ECTS worth."
+        ),
+    ] = None,
+) -> None:
+    """The credit equivalency table: each unit and what one of it is worth in ECTS."""
+    from decimal import Decimal, InvalidOperation
+
+    from credstack.domain.transfer import CreditUnitDef
+    from credstack.services import transfer
+
+    settings = _settings(ctx)
+    uow, institution = _uow(settings), _institution(settings)
+    if set_unit is not None:
+        code, name, worth = set_unit
+        try:
+            value = Decimal(worth)
+        except InvalidOperation:
+            raise InvalidInput(Problem("ects_per_unit", f"{worth!r} is not a number")) from None
+        transfer.set_credit_unit(
+            uow, institution=institution, unit=CreditUnitDef(code, name, value), actor="cli"
+        )
+    for unit in transfer.credit_table(uow, institution=institution).units:
+        _print_json({"code": unit.code, "name": unit.name, "ects_per_unit": float(unit.ects_per_unit)})
+
+
+@transfer_app.command("claim")
+@reports_errors
+def transfer_claim(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The external credential: JSON, VC-JWT, or a baked PNG/SVG.")],
+    learner: Annotated[str, typer.Option("--learner", help="The learner's email.")],
+    status_list: Annotated[
+        list[Path] | None,
+        typer.Option("--status-list", help="The issuer's status list credential (repeatable)."),
+    ] = None,
+) -> None:
+    """Verify another institution's credential and record the transfer credit its agreements
+    grant. Exit status 0 when credit was recorded (accepted or pending), 1 when refused."""
+    from credstack.services import transfer
+
+    settings = _settings(ctx)
+    documents = transfer.status_list_documents([(str(p), _read(p)) for p in status_list or []])
+    result = transfer.claim_transfer(
+        _uow(settings),
+        settings=settings,
+        institution=_institution(settings),
+        learner_email=learner,
+        data=_read(file),
+        filename=str(file),
+        actor="cli",
+        documents=documents,
+    )
+    _print_json(transfer.claim_json(result))
+    if not result.transfers:
+        err.print(f"refused: {result.problem}", markup=False)
+        raise typer.Exit(1)
+
+
+@transfer_app.command("list")
+@reports_errors
+def transfer_list(
+    ctx: typer.Context,
+    learner: Annotated[str | None, typer.Option("--learner", help="Only this learner's.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="accepted, pending, rejected or withdrawn")
+    ] = None,
+) -> None:
+    """Transfer credits, newest first; one JSON line each."""
+    from credstack.services import transfer
+
+    settings = _settings(ctx)
+    found = transfer.transfers_for(
+        _uow(settings), institution=_institution(settings), learner_email=learner, status=status
+    )
+    for t in found:
+        _print_json(transfer.transfer_json(t))
+
+
+@transfer_app.command("decide")
+@reports_errors
+def transfer_decide(
+    ctx: typer.Context,
+    transfer_id: Annotated[str, typer.Argument(help="The transfer credit's id.")],
+    decision: Annotated[str, typer.Argument(help="accept, reject or withdraw")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the decision).")],
+    by: Annotated[str, typer.Option("--by", help="Who decides (kept with the decision).")] = "cli",
+) -> None:
+    """A registrar's decision on a pending transfer credit (or withdrawing a granted one)."""
+    from credstack.services import transfer
+
+    settings = _settings(ctx)
+    after, stacked = transfer.decide_transfer(
+        _uow(settings),
+        settings=settings,
+        institution=_institution(settings),
+        public_id=transfer_id,
+        decision=decision,
+        actor=by,
+        reason=reason,
+    )
+    _print_json(
+        transfer.transfer_json(after)
+        | {"stacked": [{"id": a.public_id, "achievement": a.achievement_code} for a in stacked]}
+    )
 
 
 @app.command()

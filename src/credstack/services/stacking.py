@@ -119,26 +119,80 @@ def as_award(
     )
 
 
-def learner_awards(uow: UnitOfWork, institution: Institution, learner_id: int) -> list[Award]:
-    """The learner's awards in force (not revoked or suspended), as the engine sees them."""
+def _definition_award(
+    uow: UnitOfWork, institution: Institution, achievement_id: int
+) -> tuple[Decimal, int | None, str, tuple[str, ...], tuple[tuple[str, int], ...]] | None:
+    definition = uow.achievements.get(achievement_id, with_rubric=False)
+    if definition is None:
+        return None
+    a = definition.achievement
+    credits = institution.conversion.ects(a.credits) if a.credits else Decimal(0)
+    comps = tuple(
+        sorted(
+            (key, al.level_reached)
+            for al in definition.aligned
+            for key in {al.row.competency.identifier, al.row.competency.code}
+            if key
+        )
+    )
+    return credits, a.level, a.kind.value, a.tags, comps
+
+
+def transfer_awards(
+    uow: UnitOfWork, institution: Institution, learner_id: int
+) -> list[tuple[str | None, Award]]:
+    """The learner's accepted transfer credits as awards (marked ``transfer``), each with the one
+    pathway it counts toward (None: any). Credit granted as one of our achievements carries that
+    achievement's credits, level, tags and competencies; credit granted as credits is of kind
+    ``transfer`` with the agreement's tags (and the tag ``transfer``)."""
+    out: list[tuple[str | None, Award]] = []
+    institution_id = None
+    for t in uow.transfers.for_learner(learner_id):
+        if t.status != "accepted":
+            continue
+        common: dict[str, Any] = {
+            "id": f"transfer:{t.public_id}",
+            "earned": t.earned,
+            "expires": t.expires,
+            "transfer": True,
+        }
+        if t.achievement_code:
+            if institution_id is None:
+                found = uow.institutions.get(institution.slug)
+                institution_id = found[0] if found else 0
+            achievement_id = uow.achievements.id_for_code(institution_id, t.achievement_code)
+            fields = _definition_award(uow, institution, achievement_id) if achievement_id else None
+            if fields is None:
+                continue
+            credits, level, kind, tags, comps = fields
+            award = Award(
+                achievement=t.achievement_code, credits=credits, level=level, kind=kind,
+                tags=frozenset(tags), competencies=comps, **common,
+            )  # fmt: skip
+        else:
+            award = Award(
+                achievement=f"transfer:{t.agreement_code}", credits=t.credits_ects, kind="transfer",
+                tags=frozenset((*t.agreement_tags, "transfer")),
+                **common,
+            )  # fmt: skip
+        out.append((t.pathway_code, award))
+    return out
+
+
+def learner_awards(
+    uow: UnitOfWork, institution: Institution, learner_id: int, *, pathway: str | None = None
+) -> list[Award]:
+    """The learner's awards in force (not revoked or suspended) and accepted transfer credit, as
+    the engine sees them; transfer credit tied to one pathway counts only when ``pathway`` is it."""
     out = []
     for stored in uow.awards.for_learner(learner_id):
         if stored.status != "active":
             continue
-        definition = uow.achievements.get(stored.achievement_id, with_rubric=False)
-        if definition is None:
+        fields = _definition_award(uow, institution, stored.achievement_id)
+        if fields is None:
             continue
-        a = definition.achievement
-        credits = institution.conversion.ects(a.credits) if a.credits else Decimal(0)
-        comps = tuple(
-            sorted(
-                (key, al.level_reached)
-                for al in definition.aligned
-                for key in {al.row.competency.identifier, al.row.competency.code}
-                if key
-            )
-        )
-        out.append(as_award(stored, credits, a.level, a.kind.value, a.tags, comps))
+        out.append(as_award(stored, *fields))
+    out += [a for only, a in transfer_awards(uow, institution, learner_id) if only is None or only == pathway]
     return out
 
 
@@ -186,7 +240,7 @@ def audit_learner(
         versions = uow.pathways.versions(institution_id, pathway_code)
         if not versions:
             raise NotFound("pathway", pathway_code)
-        held = learner_awards(uow, institution, found[0])
+        held = learner_awards(uow, institution, found[0], pathway=pathway_code)
         exceptions = _exceptions(uow, found[0], pathway_code)
     first = min((a.earned for a in held if a.earned), default=as_of)
     started = next((v for v in reversed(versions) if v.created_at.date() <= first), versions[0])
@@ -217,14 +271,16 @@ def complete_stacks(
             if found is None:
                 return issued
             held = learner_awards(uow, institution, found[0])
+            only_toward = [(p, a) for p, a in transfer_awards(uow, institution, found[0]) if p is not None]
             pathways = [(p, _exceptions(uow, found[0], p.code)) for p in uow.pathways.latest(institution_id)]
         have = {a.achievement for a in held}
         newly = []
         for stored, exceptions in pathways:
             if stored.awards_code in have:
                 continue
+            toward = [a for p, a in only_toward if p == stored.code]
             result = audit(
-                stored_pathway(stored), held, as_of=datetime.now(UTC).date(), exceptions=exceptions
+                stored_pathway(stored), held + toward, as_of=datetime.now(UTC).date(), exceptions=exceptions
             )
             if not result.met:
                 continue
@@ -251,7 +307,15 @@ def attach_clr(uow: UnitOfWork, *, settings: Settings, award: StoredAward, compo
     if award.clr is not None:
         return
     with uow:
-        parts = [uow.awards.by_public_id(pid) for pid in components]
+        parts = [p.credential for pid in components if (p := uow.awards.by_public_id(pid)) is not None]
+        for pid in components:  # transfer credit: the partner's own OB 3.0 credential, as handed in
+            t = (
+                uow.transfers.by_public_id(pid.removeprefix("transfer:"))
+                if pid.startswith("transfer:")
+                else None
+            )
+            if t is not None and isinstance(t.credential.get("credentialSubject"), dict):
+                parts.append(t.credential)
         key = uow.keys.get(award.key_id)
     if key is None:
         raise NotFound("signing key", award.key_id)
@@ -262,7 +326,7 @@ def attach_clr(uow: UnitOfWork, *, settings: Settings, award: StoredAward, compo
         issuer=IssuerProfile(issuer["id"], issuer.get("name", ""), issuer.get("url")),
         name=f"{award.achievement_name}: record of achievement",
         stacked=award.credential,
-        components=[p.credential for p in parts if p is not None],
+        components=parts,
         valid_from=award.valid_from,
         identifier=award.credential["credentialSubject"]["identifier"][0],
     )

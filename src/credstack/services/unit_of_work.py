@@ -17,6 +17,7 @@ from credstack.store.frameworks import FrameworkRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.pathways import PathwayRepository
+from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
 
 
@@ -32,6 +33,7 @@ class UnitOfWork:
     pathways: PathwayRepository
     audit: AuditLog
     trusted_issuers: TrustedIssuerRepository
+    transfers: TransferRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -50,6 +52,7 @@ class UnitOfWork:
         self.pathways = PathwayRepository(self.conn)
         self.audit = AuditLog(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
+        self.transfers = TransferRepository(self.conn)
         return self
 
     def commit(self) -> None:
