@@ -311,10 +311,18 @@ def test_an_unreachable_status_list_makes_the_claim_pending_and_a_handed_in_list
     issuer = sample["issuer"]["id"]
     uow, settings = env
     institution = institution_from_settings(settings)
+    achievement = sample["credentialSubject"]["achievement"]["id"]
+    terms = f"""
+- code: EXU-PDW
+  partner: Example University
+  issuer: {issuer}
+  achievement: {achievement}
+  min_result: 70
+  grants: {{achievement: MC-DA-101}}
+"""
     import_agreements(
-        uow, institution=institution, data=agreements_yaml(issuer).replace(b"RIV-", b"EXU-"),
-        filename="example-university.yaml", actor="registrar",
-    )  # fmt: skip
+        uow, institution=institution, data=terms.encode(), filename="example-university.yaml", actor="registrar"
+    )
     result = claim(env, sample)
     assert result.verdict == "undecided"
     (pending,) = result.transfers
