@@ -376,7 +376,7 @@ def decide_transfer(
     with uow:
         institution_id, institution = ensure_institution(uow, institution)
         stored = uow.transfers.by_public_id(public_id)
-        if stored is None:
+        if stored is None or stored.institution_id != institution_id:
             raise NotFound("transfer credit", public_id)
         if stored.status == status:
             return stored, []
@@ -421,6 +421,15 @@ def transfers_for(
             raise NotFound("learner", learner_email)
         rows = uow.transfers.for_learner(found[0])
     return [t for t in rows if status is None or t.status == status]
+
+
+def transfer_by_id(uow: UnitOfWork, *, institution: Institution, public_id: str) -> StoredTransfer:
+    with uow:
+        institution_id, _ = ensure_institution(uow, institution)
+        found = uow.transfers.by_public_id(public_id)
+        if found is None or found.institution_id != institution_id:
+            raise NotFound("transfer credit", public_id)
+        return found
 
 
 def status_list_documents(files: list[tuple[str, bytes]]) -> dict[str, dict[str, Any]]:

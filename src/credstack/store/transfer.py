@@ -27,6 +27,7 @@ class StoredAgreement:
 class StoredTransfer:
     id: int
     public_id: str
+    institution_id: int
     learner_id: int
     learner_email: str
     agreement_code: str
@@ -107,7 +108,7 @@ _TRANSFER_COLUMNS = (
 
 def _transfer(r: Any) -> StoredTransfer:
     return StoredTransfer(
-        r.id, r.public_id, r.learner_id, r.email, r.agreement_code, r.issuer, r.external_achievement,
+        r.id, r.public_id, r.institution_id, r.learner_id, r.email, r.agreement_code, r.issuer, r.external_achievement,
         r.external_name, _plain(r.result), r.earned, r.expires, r.achievement_code, _plain(r.credits_ects) or Decimal(0), r.pathway_code,
         r.status, r.verification, r.credential, r.decided_by, r.created_at, r.partner, tuple(r.agreement_tags),
     )  # fmt: skip
