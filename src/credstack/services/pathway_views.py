@@ -46,10 +46,17 @@ class Offer:
 
 @dataclass(frozen=True)
 class HeldAward:
-    public_id: str
+    public_id: str  # for transfer credit: "transfer:" and the transfer credit's id
     achievement: str
     name: str
     earned: date
+    transfer_from: str | None = None  # the partner institution, for transfer credit
+
+    @property
+    def href(self) -> str:
+        if self.transfer_from is not None:
+            return f"/transfer/credits/{self.public_id.removeprefix('transfer:')}"
+        return f"/credentials/{self.public_id}"
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,7 @@ def plan_for_learner(
         published = _published(uow, institution_id)
         awards = learner_awards(uow, institution, learner_id)
         stored = uow.awards.for_learner(learner_id)
+        transfers = [t for t in uow.transfers.for_learner(learner_id) if t.status == "accepted"]
         exceptions = uow.pathways.exceptions(learner_id, pathway_code)
     plans = _distinct(
         cheapest_plans(
@@ -198,6 +206,15 @@ def plan_for_learner(
         for a in stored
         if a.status == "active"
     }
+    for t in transfers:
+        if t.pathway_code in (None, pathway_code):
+            held[f"transfer:{t.public_id}"] = HeldAward(
+                f"transfer:{t.public_id}",
+                t.achievement_code or f"transfer:{t.agreement_code}",
+                f"{t.external_name} (transfer credit)",
+                t.earned or t.created_at.date(),
+                transfer_from=t.partner,
+            )
     return LearnerPlan(
         learner,
         result,
