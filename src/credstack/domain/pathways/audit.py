@@ -11,9 +11,11 @@ from typing import Any, Literal
 from credstack.domain.pathways import milp
 from credstack.domain.pathways.eligibility import Exceptions, candidates
 from credstack.domain.pathways.model import Award, Node, Pathway
-from credstack.domain.pathways.solver import Solver
+from credstack.domain.pathways.solver import Search, SearchBudget, shape
 
 Status = Literal["met", "in_progress", "not_started"]
+# which step of the audit gave the verdict (each is exact; see ``audit``)
+DecidedBy = Literal["placement", "relaxation", "search", "integer programme"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Audit:
     credits_done: Decimal
     credits_to_go: Decimal
     unused: tuple[str, ...] = field(default=())
+    decided_by: DecidedBy = "placement"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,26 +82,21 @@ def _greedy_progress(
     """For an unmet pathway, a best-effort placement to show progress: the most constrained
     leaves first, each taking awards no clashing leaf has taken. As in the solver, two leaves
     clash unless a shared node holds one and not the other, i.e. unless the sets of shared
-    nodes above them differ."""
-    scope: dict[str, frozenset[str]] = {}
-
-    def visit(node: Node, shared: frozenset[str]) -> None:
-        shared = shared | {node.id} if node.shared else shared
-        scope[node.id] = shared
-        for child in node.children:
-            visit(child, shared)
-
-    visit(root, frozenset())
-    leaves = sorted((n for n in root.walk() if n.is_leaf), key=lambda n: len(cands.get(n.id, [])))
-    taken: dict[frozenset[str], set[int]] = {}
+    nodes above them differ (``shape``'s scopes)."""
+    tree = shape(root)
+    leaves = sorted(
+        ((tree.nodes[k], tree.scope[j]) for j, k in enumerate(tree.leaves)),
+        key=lambda leaf: len(cands.get(leaf[0].id, ())),
+    )
+    taken: list[set[int]] = [set() for _ in range(tree.scopes)]
     placed: dict[str, tuple[int, ...]] = {}
-    for leaf in leaves:
-        clashing = taken.setdefault(scope[leaf.id], set())
-        free = [i for i in cands.get(leaf.id, []) if i not in clashing]
+    for leaf, scope in leaves:
+        clashing = taken[scope]
+        free = [i for i in cands.get(leaf.id, ()) if i not in clashing]
         if leaf.type == "credits":
-            chosen, total = [], Decimal(0)
+            chosen, total, need = [], Decimal(0), leaf.min_credits or 0
             for i in sorted(free, key=lambda i: -awards[i].credits):
-                if total >= (leaf.min_credits or 0):
+                if total >= need:
                     break
                 chosen.append(i)
                 total += awards[i].credits
@@ -113,42 +111,51 @@ def _greedy_progress(
 def _explain(
     node: Node, placed: dict[str, tuple[int, ...]], awards: list[Award], exceptions: Exceptions
 ) -> NodeAudit:
-    waiver = exceptions.waiver(node.id)
-    if waiver is not None:
-        return NodeAudit(node, "met", (), "", exception=f"waived by {waiver.by}: {waiver.reason}")
-    if node.is_leaf:
-        picks = placed.get(node.id, ())
-        ids = tuple(awards[i].id for i in picks)
-        subs = [s for s in exceptions.substitutions if s.node == node.id and s.award in ids]
-        note = "; ".join(f"{s.award} substituted by {s.by}: {s.reason}" for s in subs) or None
-        if node.type == "credits":
-            done = sum((awards[i].credits for i in picks), Decimal(0))
-            need = node.min_credits or Decimal(0)
-            counted = min(done, node.max_credits) if node.max_credits is not None else done
-            if done >= need:
-                return NodeAudit(node, "met", ids, "", credits_done=counted, exception=note)
-            status: Status = "in_progress" if done else "not_started"
-            return NodeAudit(
-                node, status, ids, f"{need - done} more credits from the pool", credits_done=done
-            )
-        if picks:
-            return NodeAudit(node, "met", ids, "", exception=note)
-        return NodeAudit(node, "not_started", (), f"needs {node.describe()}")
-    children = tuple(_explain(c, placed, awards, exceptions) for c in node.children)
-    met = sum(1 for c in children if c.status == "met")
-    if met >= node.required:
-        return NodeAudit(node, "met", (), "", children)
-    started = met or any(c.status == "in_progress" for c in children)
-    more = node.required - met
-    return NodeAudit(
-        node,
-        "in_progress" if started else "not_started",
-        (),
-        f"needs {more} more of {len(children)}"
-        if node.type != "all"
-        else f"{more} of {len(children)} still to meet",
-        children,
-    )
+    waivers = {w.node: w for w in reversed(exceptions.waivers)}  # the first for a node counts
+    substitutions = exceptions.substitutions
+
+    def explain(node: Node) -> NodeAudit:
+        waiver = waivers.get(node.id) if waivers else None
+        if waiver is not None:
+            return NodeAudit(node, "met", (), "", exception=f"waived by {waiver.by}: {waiver.reason}")
+        if node.is_leaf:
+            picks = placed.get(node.id, ())
+            ids = tuple(awards[i].id for i in picks)
+            note = None
+            if substitutions:
+                subs = [s for s in substitutions if s.node == node.id and s.award in ids]
+                note = "; ".join(f"{s.award} substituted by {s.by}: {s.reason}" for s in subs) or None
+            if node.type == "credits":
+                done = sum((awards[i].credits for i in picks), Decimal(0))
+                need = node.min_credits or Decimal(0)
+                counted = min(done, node.max_credits) if node.max_credits is not None else done
+                if done >= need:
+                    return NodeAudit(node, "met", ids, "", credits_done=counted, exception=note)
+                status: Status = "in_progress" if done else "not_started"
+                return NodeAudit(
+                    node, status, ids, f"{need - done} more credits from the pool", credits_done=done
+                )
+            if picks:
+                return NodeAudit(node, "met", ids, "", exception=note)
+            return NodeAudit(node, "not_started", (), f"needs {node.describe()}")
+        children = tuple(map(explain, node.children))
+        met = sum(1 for c in children if c.status == "met")
+        required = node.required
+        if met >= required:
+            return NodeAudit(node, "met", (), "", children)
+        started = met or any(c.status == "in_progress" for c in children)
+        more = required - met
+        return NodeAudit(
+            node,
+            "in_progress" if started else "not_started",
+            (),
+            f"needs {more} more of {len(children)}"
+            if node.type != "all"
+            else f"{more} of {len(children)} still to meet",
+            children,
+        )
+
+    return explain(node)
 
 
 def audit(
@@ -162,17 +169,18 @@ def audit(
     placed = _greedy_progress(pathway.root, awards, cands)
     root = _explain(pathway.root, placed, awards, exceptions)
     # 2. Unmet even if an award could count everywhere it fits: no assignment can meet it.
+    decided_by: DecidedBy = "placement" if root.status == "met" else "relaxation"
     if root.status != "met" and _meetable(pathway.root, awards, cands, exceptions):
-        # 3. The exact search over minimal award sets; 4. past its cap, the integer programme.
-        solver = Solver(awards, cands, exceptions=exceptions)
-        # a wide credits pool makes the minimal sets explode: go to the integer programme at once
-        ways = [] if _wide_pool(pathway.root, cands) else solver.ways(pathway.root)
-        found: dict[str, tuple[int, ...]] | None = None
-        if ways:
-            found = dict(min(ways, key=lambda w: (w.cost, w.mask.bit_count())).picks)
-        elif _wide_pool(pathway.root, cands) or not solver.exhaustive:
+        # 3. The exact search for one assignment; 4. past its step budget, the integer programme.
+        waived = frozenset(w.node for w in exceptions.waivers)
+        found: dict[str, tuple[int, ...]] | None
+        try:
+            found = Search(shape(pathway.root), awards, cands, waived).run()
+            decided_by = "search"
+        except SearchBudget:
             solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)
             found = solution.picks if solution is not None else None
+            decided_by = "integer programme"
         if found is not None:
             placed = found
             root = _explain(pathway.root, placed, awards, exceptions)
@@ -189,26 +197,31 @@ def audit(
         Decimal(0),
     )
     unused = tuple(a.id for i, a in enumerate(awards) if i not in used)
-    return Audit(pathway, as_of, met, root, assignment, True, done, to_go, unused)
-
-
-WIDE_POOL = 12
-
-
-def _wide_pool(root: Node, cands: dict[str, list[int]]) -> bool:
-    return any(n.type == "credits" and len(cands.get(n.id, [])) > WIDE_POOL for n in root.walk())
+    return Audit(pathway, as_of, met, root, assignment, True, done, to_go, unused, decided_by)
 
 
 def _meetable(node: Node, awards: list[Award], cands: dict[str, list[int]], exceptions: Exceptions) -> bool:
     """Whether the tree is met when every award may count at every leaf it fits (a relaxation:
     False here means no assignment can meet it)."""
-    if exceptions.waiver(node.id):
-        return True
-    if node.type == "credits":
-        return sum((awards[i].credits for i in cands.get(node.id, [])), Decimal(0)) >= (node.min_credits or 0)
-    if node.is_leaf:
-        return bool(cands.get(node.id))
-    return sum(_meetable(c, awards, cands, exceptions) for c in node.children) >= node.required
+    waived = {w.node for w in exceptions.waivers}
+
+    def meetable(node: Node) -> bool:
+        if waived and node.id in waived:
+            return True
+        if node.type == "credits":
+            return sum((awards[i].credits for i in cands.get(node.id, ())), Decimal(0)) >= (
+                node.min_credits or 0
+            )
+        if node.is_leaf:
+            return bool(cands.get(node.id))
+        need = node.required
+        for child in node.children:
+            if need <= 0:
+                break
+            need -= meetable(child)
+        return need <= 0
+
+    return meetable(node)
 
 
 def _unmet(node: NodeAudit) -> list[NodeAudit]:
