@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from credstack.domain.pathways import solver
 from credstack.domain.pathways.audit import audit
 from credstack.domain.pathways.model import Award, Pathway
 from credstack.domain.pathways.reaudit import ReauditStats, reaudit
@@ -89,7 +90,8 @@ def test_reaudit_matches_audit_on_random_learners() -> None:
     assert got == expected(ps, people)
     assert stats.pairs == 400 * len(ps)
     assert stats.profiles < stats.pairs  # twins and look-alikes came from the memo
-    assert 0 < stats.audits + stats.placed < stats.profiles
+    assert stats.unmeetable + stats.placed + stats.searched + stats.programmed == stats.profiles
+    assert stats.unmeetable > 0 and stats.placed > 0 and stats.searched > 0
     assert 0 < sum(got.values()) < len(got)
 
 
@@ -110,17 +112,26 @@ def test_order_of_awards_and_recency_boundaries() -> None:
     assert got["expires today", "P4"] and not got["expired", "P4"]
 
 
-def test_crowded_profiles_follow_the_audit_beyond_the_search_cap() -> None:
+def test_crowded_profiles_follow_the_audit() -> None:
     crowd = [award(f"a{i}", f"A{i}", credits=1, tags={"x"}) for i in range(30)]
     leaves = [ach(f"A{i}") for i in range(11)]
     ps = [
         pathway(all_of(*leaves, credits(2, tags={"x"})), id="placed"),
-        pathway(all_of(any_of(ach("A0"), ach("Q")), *leaves, credits(2, tags={"x"})), id="capped"),
+        pathway(all_of(any_of(ach("A0"), ach("Q")), *leaves, credits(2, tags={"x"})), id="searched"),
     ]
     people = {"crowd": crowd, "crowd+q": [*crowd, award("q", "Q")]}
     got = reaudit(ps, people, AS_OF, processes=1)
     assert got == expected(ps, people)
-    assert got["crowd", "placed"] and got["crowd+q", "capped"]  # the second by the integer programme
+    assert got["crowd", "placed"] and got["crowd+q", "searched"]  # the second by the search
+
+
+def test_past_the_search_budget_the_integer_programme_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    ps, people = pathways(), learners(150, seed=5)
+    want = expected(ps, people)
+    monkeypatch.setattr(solver, "SEARCH_BUDGET", 0)
+    stats = ReauditStats()
+    assert reaudit(ps, people, AS_OF, processes=1, stats=stats) == want
+    assert stats.programmed > 0 and stats.searched == 0
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
@@ -147,3 +158,33 @@ def test_credits_matter_only_where_a_pool_can_use_them() -> None:
     }
     got = reaudit([p], people, AS_OF, processes=1)
     assert got == {("enough", "P"): True, ("short", "P"): False, ("untagged", "P"): False}
+
+
+def test_the_pathways_own_award_never_counts() -> None:
+    p = pathway(all_of(credits(5), ach("M0")), id="P", awards="CERT")
+    own = award("x", "CERT", credits=16)
+    people = {"own": [own, award("a", "M0")], "other": [award("y", "M1", credits=6), award("a", "M0")]}
+    got = reaudit([p], people, AS_OF, processes=1)
+    assert got == expected([p], people) == {("own", "P"): False, ("other", "P"): True}
+
+
+def test_order_and_surplus_copies_do_not_change_the_verdict() -> None:
+    # The key is the sorted tokens, each kept only as often as it can count: the same verdicts
+    # as the audit of every learner, with fewer profiles decided.
+    p = pathway(
+        all_of(ach("M0"), ach("M0"), credits(3, tags={"data"}), n_of(1, ach("M1"), comp("K1", 2))), id="P"
+    )
+    base = [award("a", "M0"), award("b", "M0"), award("c", "M3", credits=1, tags={"data"}), award("d", "M1")]
+    people = {
+        "base": base,
+        "reversed": base[::-1],
+        "more M0": [*base, award("e", "M0"), award("f", "M0")],
+        "two credits short": [a for a in base if a.id != "c"],
+        "credits in ones": [*base, *(award(f"c{i}", "M3", credits=1, tags={"data"}) for i in range(6))],
+    }
+    stats = ReauditStats()
+    got = reaudit([p], people, AS_OF, processes=1, stats=stats)
+    assert got == expected([p], people)
+    # "reversed" is "base", and so is "more M0": two M0 fill the two leaves, more cannot count
+    assert stats.profiles == 3
+    assert got["credits in ones", "P"] and not got["base", "P"]

@@ -42,7 +42,9 @@ def search(
     p: Pathway, awards: list[Award], exc: Exceptions = Exceptions(), budget: int | None = None
 ) -> dict[str, tuple[int, ...]] | None:
     cands = candidates(p.root, awards, AS_OF, exc)
-    return Search(shape(p.root), awards, cands, frozenset(w.node for w in exc.waivers), budget).run()
+    return Search(
+        shape(p.root), [a.credits for a in awards], cands, frozenset(w.node for w in exc.waivers), budget
+    ).run()
 
 
 def check(p: Pathway, awards: list[Award], exc: Exceptions, found: dict[str, tuple[int, ...]]) -> None:
@@ -167,7 +169,7 @@ def test_identical_awards_and_pools_are_tried_once() -> None:
     # cannot be filled: the search proves it without trying the ways of sharing out the twelve.
     p = pathway(all_of(*(credits(4, tags={"x"}) for _ in range(4))))
     awards = [award(f"a{i}", f"A{i}", credits=1, tags={"x"}) for i in range(15)]
-    s = Search(shape(p.root), awards, candidates(p.root, awards, AS_OF))
+    s = Search(shape(p.root), [a.credits for a in awards], candidates(p.root, awards, AS_OF))
     assert s.run() is None and s.steps < 50
     more = [*awards, award("b", "B", credits=1, tags={"x"})]
     assert search(p, more) is not None
@@ -178,7 +180,7 @@ def test_a_candidate_no_other_leaf_wants_is_taken_without_branching() -> None:
     # candidate of a leaf is as good as its twin, so the search never branches.
     p = pathway(all_of(*(ach(f"A{i}") for i in range(10)), *(ach(f"A{i}") for i in range(10))))
     awards = [award(f"a{i}{k}", f"A{i}") for i in range(10) for k in range(2)]
-    s = Search(shape(p.root), awards, candidates(p.root, awards, AS_OF))
+    s = Search(shape(p.root), [a.credits for a in awards], candidates(p.root, awards, AS_OF))
     found = s.run()
     assert found is not None and s.steps == 1
     check(p, awards, Exceptions(), found)
@@ -189,7 +191,7 @@ def test_a_dominated_candidate_is_not_tried() -> None:
     # "k" dominates, so the competency takes it and B keeps "both", with no backtracking.
     p = pathway(all_of(comp("K1", 1, id="k1"), ach("B", id="b")))
     awards = [award("both", "B", comps={"K1": 2}), award("k", "X", comps={"K1": 1}), award("b", "B")]
-    s = Search(shape(p.root), awards, candidates(p.root, awards, AS_OF))
+    s = Search(shape(p.root), [a.credits for a in awards], candidates(p.root, awards, AS_OF))
     assert s.run() == {"k1": (1,), "b": (0,)} and s.steps == 1
 
 

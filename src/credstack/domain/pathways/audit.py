@@ -175,7 +175,7 @@ def audit(
         waived = frozenset(w.node for w in exceptions.waivers)
         found: dict[str, tuple[int, ...]] | None
         try:
-            found = Search(shape(pathway.root), awards, cands, waived).run()
+            found = Search(shape(pathway.root), [a.credits for a in awards], cands, waived).run()
             decided_by = "search"
         except SearchBudget:
             solution = milp.solve(pathway.root, awards, cands, exceptions=exceptions)

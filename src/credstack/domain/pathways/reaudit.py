@@ -1,38 +1,41 @@
 """Re-auditing a whole population against many pathways, exactly: ``audit(...).met`` for every
 (learner, pathway), deciding each distinct award profile once.
 
-Why the memo is exact. With no registrar exceptions, ``audit(pathway, awards, as_of=...).met``
-sees the awards only through
+Why the memo is exact. ``audit(pathway, awards, as_of=...).met`` is True exactly when some
+assignment of the awards meets the pathway: each of its steps is exact (a placement that meets
+the tree is such an assignment; the relaxation fails only when there is none; the search and the
+integer programme are exact), and the property tests hold it to a brute force. With no registrar
+exceptions, whether such an assignment exists depends on each award only through
 
-1. the candidates of each leaf: whether the award meets the leaf's own condition (``matches``:
+1. the leaves it is a candidate of: whether it meets the leaf's own condition (``matches``:
    achievement and result, competency levels, or a credits pool's achievement / tag / level /
    framework / kind criteria and credits above zero) and passes the leaf's recency (its own and
-   its ancestors' ``within_months`` / ``not_expired``, ``Recency.admits`` as of the date);
-2. the credits of the awards a credits leaf may draw on;
-3. the order of the awards, through the indices the solver and the progress placement use to
-   break ties. Award ids reach the verdict only through exceptions, which a re-audit has none of.
+   its ancestors' ``within_months`` / ``not_expired``, ``Recency.admits`` as of the date); an
+   award of the achievement the pathway itself awards is a candidate of none (``audit`` drops it);
+2. its credits, when one of those leaves is a credits leaf.
 
-So every award is reduced, for one pathway, to a *token* standing for (the set of leaves it is a
-candidate of, its credits when one of those is a credits leaf), and a learner's key for that
-pathway is the sequence of tokens of the awards that are a candidate somewhere, in the learner's
-order. Two learners with the same key hand the audit the same problem up to renaming award
-indices in an order-preserving way (an award that is nobody's candidate only shifts indices), and
-every step of the audit (bitmask unions, stable sorts, first-of-minimum choices, list order) is
-unchanged by such a renaming: same key, same verdict.
+So every award is reduced, for one pathway, to a *token* standing for (that set of leaves, those
+credits), and a learner's key for that pathway is the sorted list of the tokens of the awards
+that are a candidate somewhere: the order of the awards, their ids and the awards that are
+nobody's candidate do not change whether an assignment exists. Copies of one token beyond what
+an assignment can use are dropped too: an award placed at a single-award leaf fills it, and a
+credits leaf ``j`` that holds no more than it needs (any assignment can be trimmed to that)
+holds at most ``need_j // credits + 1`` copies, so a token is kept at most (its single-award
+leaves) + that sum over its credits leaves times.
 
 The reduction goes through the engine's own ``matches`` and ``Recency.admits``, never a copy:
 ``matches`` reads only an award's achievement, result, competencies, credits, level, kind, tags and
 framework and ``admits`` only its earned and expiry dates, so an award class is (those fields,
 which of the pathways' recency rules its dates pass), evaluated once per class.
 
-Each key is then decided once, in three steps, each giving ``audit``'s own verdict:
+Each key is then decided once, exactly:
 
-- *Unmeetable*: if the tree is unmet even when an award may count at every leaf it fits, no
-  assignment meets it. ``audit`` says met only on a valid assignment (its solver's way, or its
-  progress placement), so it says unmet.
-- *Placed*: if the audit's own progress placement (``_greedy_progress``) meets the tree, ``audit``
-  says met: it is met when its solver finds a way, and when it finds none, on that very placement.
-- Otherwise, ``audit`` itself is run.
+- *Unmeetable*: if the tree is unmet even when an award may count at every leaf it fits (the
+  audit's relaxation; memoised on which leaves can each be met alone), no assignment meets it.
+- *Placed*: a quick placement on the key itself (one award per token; ``Search.placement``)
+  that meets the tree is an assignment: met.
+- Otherwise the audit's exact search (``solver.Search``) runs on the key, and past its step
+  budget the integer programme, as in ``audit``.
 """
 
 from __future__ import annotations
@@ -45,9 +48,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from credstack.domain.pathways.audit import _explain, _greedy_progress, audit
-from credstack.domain.pathways.eligibility import Exceptions, Recency, candidates, matches
-from credstack.domain.pathways.model import Award, Node, Pathway
+from credstack.domain.pathways import milp
+from credstack.domain.pathways.eligibility import Recency, leaf_rules, matches
+from credstack.domain.pathways.model import Award, Pathway
+from credstack.domain.pathways.solver import CREDITS, SINGLE, Search, SearchBudget, shape
 
 Progress = Callable[[int], None]
 CHUNK = 2000  # learners per unit of work (and per progress step)
@@ -57,23 +61,10 @@ CHUNK = 2000  # learners per unit of work (and per progress step)
 class ReauditStats:
     pairs: int = 0  # learner x pathway verdicts given
     profiles: int = 0  # distinct (pathway, award profile) keys, each decided once:
-    placed: int = 0  # met by the audit's progress placement alone
-    audits: int = 0  # by the audit's search (the rest could not be met even counting awards twice)
-
-
-def _leaves(root: Node) -> list[tuple[Node, Recency]]:
-    """Every leaf with the recency that applies at it, as ``candidates`` computes it."""
-    out: list[tuple[Node, Recency]] = []
-
-    def visit(node: Node, recency: Recency) -> None:
-        recency = recency.under(node)
-        if node.is_leaf:
-            out.append((node, recency))
-        for child in node.children:
-            visit(child, recency)
-
-    visit(root, Recency())
-    return out
+    unmeetable: int = 0  # unmet even counting an award everywhere it fits
+    placed: int = 0  # met by a quick placement
+    searched: int = 0  # decided by the exact search
+    programmed: int = 0  # decided by the integer programme (the search reached its budget)
 
 
 class _Classes:
@@ -120,57 +111,104 @@ class _Tokens(dict[int, int]):
 
     def __init__(self, pathway: Pathway, classes: _Classes) -> None:
         super().__init__()
-        self.root, self.classes = pathway.root, classes
-        leaves = _leaves(pathway.root)
+        self.pathway, self.classes = pathway, classes
+        self.tree = shape(pathway.root)
+        leaves = leaf_rules(pathway.root)  # the tree's leaves in order, as ``shape`` numbers them
         self.leaves = [(node, classes.rules.index(rec)) for node, rec in leaves]
-        self.index = {node.id: j for j, (node, _) in enumerate(leaves)}
+        self.ids = [node.id for node, _ in leaves]
+        self.need = [node.min_credits or Decimal(0) for node, _ in leaves]
         self.credit_leaves = [j for j, (node, _) in enumerate(leaves) if node.type == "credits"]
-        self.meaning: list[tuple[int, Decimal]] = []  # token - 1 -> (leaf bits, credits)
+        self.credit_mask = sum(1 << j for j in self.credit_leaves)
+        # token - 1 -> (leaf bits, credits, the credits leaves among the bits, copies that can count)
+        self.meaning: list[tuple[int, Decimal, tuple[int, ...], int]] = []
         self.interned: dict[tuple[int, Decimal], int] = {}
+        self.places: list[list[str]] = []  # token - 1 -> the ids of the leaves in its bits
+        self.relaxed: dict[int, bool] = {}  # leaves that can each be met alone -> tree met
 
     def __missing__(self, cls: int) -> int:
         example, signature = self.classes.examples[cls], self.classes.signatures[cls]
-        bits, credit_leaf = 0, False
-        for j, (node, rule) in enumerate(self.leaves):
-            if signature >> rule & 1 and matches(node, example):
-                bits |= 1 << j
-                credit_leaf = credit_leaf or node.type == "credits"
+        bits = 0
+        if example.achievement != self.pathway.awards:  # the pathway's own award never counts
+            for j, (node, rule) in enumerate(self.leaves):
+                if signature >> rule & 1 and matches(node, example):
+                    bits |= 1 << j
         token = 0
         if bits:
-            value = (bits, example.credits if credit_leaf else Decimal(0))
+            pools = tuple(j for j in self.credit_leaves if bits >> j & 1)
+            value = (bits, example.credits if pools else Decimal(0))
             token = self.interned.get(value, 0)
             if not token:
-                self.meaning.append(value)
+                amount = value[1]
+                copies = (bits & ~self.credit_mask).bit_count() + sum(
+                    int(self.need[j] // amount) + 1 for j in pools
+                )
+                self.meaning.append((bits, amount, pools, copies))
+                self.places.append([leaf for j, leaf in enumerate(self.ids) if bits >> j & 1])
                 token = self.interned[value] = len(self.meaning)
         self[cls] = token
         return token
 
+    def key(self, cls: Sequence[int]) -> tuple[int, ...]:
+        """The learner's key: its tokens sorted, each at most as often as it can count."""
+        tokens = sorted(filter(None, map(self.__getitem__, cls)))
+        if len(set(tokens)) == len(tokens):
+            return tuple(tokens)
+        out: list[int] = []
+        last, run = 0, 0
+        for token in tokens:
+            run = run + 1 if token == last else 1
+            last = token
+            if run <= self.meaning[token - 1][3]:
+                out.append(token)
+        return tuple(out)
+
     def possible(self, key: tuple[int, ...]) -> bool:
         """Whether the tree would be met if an award could count at every leaf it fits. When
-        not, no assignment meets it and ``audit`` (whose every "met" rests on a valid assignment)
-        says so too: the verdict is ``False`` without a search."""
-        held, credits = 0, dict.fromkeys(self.credit_leaves, Decimal(0))
+        not, no assignment meets it, and ``audit`` says so too."""
+        held = 0
+        sums = dict.fromkeys(self.credit_leaves, Decimal(0))
+        meaning = self.meaning
         for token in key:
-            bits, amount = self.meaning[token - 1]
+            bits, amount, pools, _ = meaning[token - 1]
             held |= bits
-            if amount:
-                for j in self.credit_leaves:
-                    if bits >> j & 1:
-                        credits[j] += amount
+            for j in pools:
+                sums[j] += amount
+        alone = held & ~self.credit_mask
+        for j, total in sums.items():
+            if total >= self.need[j]:
+                alone |= 1 << j
+        found = self.relaxed.get(alone)
+        if found is None:
+            found = self.relaxed[alone] = self._met_alone(0, alone)
+        return found
 
-        def met(node: Node) -> bool:
-            if node.type == "credits":
-                return credits[self.index[node.id]] >= (node.min_credits or 0)
-            if node.is_leaf:
-                return bool(held >> self.index[node.id] & 1)
-            return sum(1 for child in node.children if met(child)) >= node.required
+    def _met_alone(self, k: int, alone: int) -> bool:
+        tree = self.tree
+        kind = tree.kind[k]
+        if kind in (SINGLE, CREDITS):
+            return bool(alone >> tree.leaf_of[k] & 1)
+        need = tree.required[k]
+        for child in tree.children[k]:
+            if need <= 0:
+                break
+            need -= self._met_alone(child, alone)
+        return need <= 0
 
-        return met(self.root)
+    def problem(self, key: tuple[int, ...]) -> tuple[list[Decimal], dict[str, list[int]]]:
+        """The key as an audit's problem: one award per token (its credits), and each leaf's
+        candidates."""
+        cands: dict[str, list[int]] = {leaf: [] for leaf in self.ids}
+        credits: list[Decimal] = []
+        for i, token in enumerate(key):
+            credits.append(self.meaning[token - 1][1])
+            for leaf in self.places[token - 1]:
+                cands[leaf].append(i)
+        return credits, cands
 
 
 class _Reauditor:
     def __init__(self, pathways: Sequence[Pathway], as_of: date) -> None:
-        rules = list(dict.fromkeys(rec for p in pathways for _, rec in _leaves(p.root)))
+        rules = list(dict.fromkeys(rec for p in pathways for _, rec in leaf_rules(p.root)))
         self.pathways, self.as_of = pathways, as_of
         self.classes = _Classes(rules, as_of)
         self.tokens = [_Tokens(p, self.classes) for p in pathways]
@@ -180,26 +218,34 @@ class _Reauditor:
     def verdicts(self, awards: Sequence[Award]) -> list[bool]:
         cls = list(map(self.classes.of, awards))
         out: list[bool] = []
-        for pathway, tokens, memo in zip(self.pathways, self.tokens, self.memos, strict=True):
-            key = tuple(filter(None, map(tokens.__getitem__, cls)))
+        for tokens, memo in zip(self.tokens, self.memos, strict=True):
+            key = tokens.key(cls)
             met = memo.get(key)
             if met is None:
                 self.stats.profiles += 1
-                met = memo[key] = tokens.possible(key) and self._met(pathway, list(awards))
+                met = memo[key] = self._met(tokens, key)
             out.append(met)
         self.stats.pairs += len(self.pathways)
         return out
 
-    def _met(self, pathway: Pathway, awards: list[Award]) -> bool:
-        """``audit(...).met``, trying first the audit's own progress placement (cheap): when it
-        meets the tree, ``audit`` says met whatever its solver finds."""
-        root = pathway.root
-        placed = _greedy_progress(root, awards, candidates(root, awards, self.as_of))
-        if _explain(root, placed, awards, Exceptions()).status == "met":
+    def _met(self, tokens: _Tokens, key: tuple[int, ...]) -> bool:
+        """Whether some assignment of the key's awards meets the pathway (``audit(...).met``)."""
+        if not tokens.possible(key):
+            self.stats.unmeetable += 1
+            return False
+        credits, cands = tokens.problem(key)
+        search = Search(tokens.tree, credits, cands)
+        if search.placement():
             self.stats.placed += 1
             return True
-        self.stats.audits += 1
-        return audit(pathway, awards, as_of=self.as_of).met
+        try:
+            found = search.run() is not None
+            self.stats.searched += 1
+            return found
+        except SearchBudget:
+            self.stats.programmed += 1
+            stand_ins = [Award(id=str(i), achievement="", credits=c) for i, c in enumerate(credits)]
+            return milp.solve(tokens.pathway.root, stand_ins, cands) is not None
 
 
 # ---- across processes (fork: the workers inherit the learners instead of unpickling them) ----
@@ -240,8 +286,10 @@ def reaudit(
         flat[start * width : stop * width] = chunk
         stats.pairs += done.pairs
         stats.profiles += done.profiles
+        stats.unmeetable += done.unmeetable
         stats.placed += done.placed
-        stats.audits += done.audits
+        stats.searched += done.searched
+        stats.programmed += done.programmed
         if progress is not None:
             progress(stop - start)
 

@@ -20,6 +20,7 @@ does not place (then, whatever is added to both, the other is never dearer).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -304,27 +305,28 @@ State = tuple[int, int, tuple[Partial, ...], int]  # (single leaves, credits lea
 class Search:
     """One assignment meeting the tree, or None when there is none (exact), for one audit.
 
-    Awards are bits ``scope * len(awards) + index``: an award used in one scope is still free in
+    ``credits`` are the awards' credits, ``candidates`` the leaves' (award indices). Awards are
+    bits ``scope * len(credits) + index``: an award used in one scope is still free in
     another. ``run`` returns leaf id -> award indices, or raises ``SearchBudget``."""
 
     def __init__(
         self,
         tree: Shape,
-        awards: list[Award],
+        credits: Sequence[Decimal],
         candidates: dict[str, list[int]],
         waived: frozenset[str] = frozenset(),
         budget: int | None = None,
     ) -> None:
-        self.tree, self.n, self.steps = tree, len(awards), 0
+        self.tree, self.n, self.steps = tree, len(credits), 0
         self.budget = SEARCH_BUDGET if budget is None else budget
         n = self.n
         self.waived = [node.id in waived for node in tree.nodes]
         credit_nodes = [tree.nodes[k] for k in tree.leaves if tree.kind[k] == CREDITS]
         scale = _scale(
-            {awards[i].credits for node in credit_nodes for i in candidates.get(node.id, [])}
+            {credits[i] for node in credit_nodes for i in candidates.get(node.id, [])}
             | {node.min_credits or Decimal(0) for node in credit_nodes}
         )
-        self.credit = [int(a.credits * scale) for a in awards]
+        self.credit = [int(c * scale) for c in credits]
         self.need = [int((tree.nodes[k].min_credits or Decimal(0)) * scale) for k in tree.leaves]
         self.cmask = [0] * len(tree.leaves)
         self.award_leaves = [0] * (n * tree.scopes)  # bit -> the leaves it is a candidate of
@@ -361,6 +363,47 @@ class Search:
         for j, bits in self.pooled.items():
             out[tree.nodes[tree.leaves[j]].id] = [b % n for b in bits]
         return {leaf: tuple(sorted(ids)) for leaf, ids in out.items()}
+
+    # ---- a quick placement ----------------------------------------------------------------------
+    def placement(self) -> bool:
+        """Whether a quick placement meets the tree: the leaves with the fewest candidates first,
+        each taking free awards (a single-award leaf its first, a credits leaf its largest until
+        it has its minimum). True is certain, the placement being an assignment; False says
+        nothing."""
+        tree, cmask, credit, n = self.tree, self.cmask, self.credit, self.n
+        used = met = 0
+        for j in sorted(range(len(tree.leaves)), key=lambda j: cmask[j].bit_count()):
+            free = cmask[j] & ~used
+            if not free:
+                continue
+            if tree.kind[tree.leaves[j]] == SINGLE:
+                used |= free & -free
+                met |= 1 << j
+                continue
+            total, need = 0, self.need[j]
+            for b in sorted(_bits(free), key=lambda b: -credit[b % n]):
+                if total >= need:
+                    break
+                used |= 1 << b
+                total += credit[b % n]
+            if total >= need:
+                met |= 1 << j
+        return self._met_with(0, met)
+
+    def _met_with(self, k: int, met: int) -> bool:
+        """Whether node ``k`` is met when the leaves in ``met`` are."""
+        tree = self.tree
+        if self.waived[k]:
+            return True
+        j = tree.leaf_of[k]
+        if j >= 0:
+            return bool(met >> j & 1)
+        need = tree.required[k]
+        for child in tree.children[k]:
+            if need <= 0:
+                break
+            need -= self._met_with(child, met)
+        return need <= 0
 
     # ---- the relaxation ---------------------------------------------------------------------
     def _free_credits(self, j: int, used: int) -> int:
