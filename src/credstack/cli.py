@@ -25,6 +25,12 @@ export_app = typer.Typer(help="Export in standard formats.", no_args_is_help=Tru
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="The issuer's signing keys.", no_args_is_help=True)
 pathway_app = typer.Typer(help="Stored pathways: add versions, audit learners.", no_args_is_help=True)
+courses_app = typer.Typer(
+    help="The course catalogue (existing courses, for gap analysis).", no_args_is_help=True
+)
+curriculum_app = typer.Typer(
+    help="Curriculum mapping of a credential that a pathway awards.", no_args_is_help=True
+)
 trust_app = typer.Typer(help="The registry of trusted issuers (used when verifying).", no_args_is_help=True)
 transfer_app = typer.Typer(
     help="Transfer credit: articulation agreements, the credit equivalency table, learners' claims.",
@@ -33,6 +39,8 @@ transfer_app = typer.Typer(
 app.add_typer(import_app, name="import")
 app.add_typer(keys_app, name="keys")
 app.add_typer(pathway_app, name="pathway")
+app.add_typer(courses_app, name="courses")
+app.add_typer(curriculum_app, name="curriculum")
 app.add_typer(trust_app, name="trust")
 app.add_typer(transfer_app, name="transfer")
 app.add_typer(export_app, name="export")
@@ -547,6 +555,99 @@ def pathway_audit(
         return
     _print_audit(result.audit, [])
     typer.echo(result.why)
+
+
+@courses_app.command("import")
+@reports_errors
+def courses_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV: code, title, credits, level, competencies (KEY:LEVEL; ...).")
+    ],
+) -> None:
+    """Replace the course catalogue (all-or-nothing); prints {"courses", "replaced", "unchanged", "source"}."""
+    from credstack.services.curriculum import import_courses
+    from credstack.services.institutions import institution_from_settings
+
+    settings = _settings(ctx)
+    done = import_courses(
+        _uow(settings),
+        institution=institution_from_settings(settings),
+        data=_read(file),
+        filename=str(file),
+        actor="cli",
+    )
+    _print_json(done.summary())
+
+
+@courses_app.command("list")
+def courses_list(ctx: typer.Context) -> None:
+    """The course catalogue, one JSON line per course."""
+    from credstack.services.curriculum import list_courses
+    from credstack.services.institutions import institution_from_settings
+
+    settings = _settings(ctx)
+    for stored in list_courses(_uow(settings), institution=institution_from_settings(settings)):
+        c = stored.course
+        comps = [{"competency": k, "level": lvl} for k, lvl in c.competencies]
+        _print_json(
+            {"code": c.code, "title": c.title, "credits": c.credits, "level": c.level, "competencies": comps}
+        )
+
+
+@curriculum_app.command("show")
+@reports_errors
+def curriculum_show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The code of an achievement that a pathway awards.")],
+    csv: Annotated[
+        str | None, typer.Option("--csv", help="Print one view as CSV: matrix, gaps or coherence.")
+    ] = None,
+    pathway: Annotated[
+        str | None, typer.Option(help="Map under this pathway (when several award it).")
+    ] = None,
+) -> None:
+    """The credential's gap analysis and coherence flags as one JSON line, or a view as CSV."""
+    from credstack.services.curriculum import EXPORTS, curriculum, export_csv
+    from credstack.services.institutions import institution_from_settings
+
+    if csv is not None and csv not in EXPORTS:
+        raise typer.BadParameter(f"must be {', '.join(EXPORTS)}, not {csv!r}", param_hint="--csv")
+    settings = _settings(ctx)
+    found = curriculum(
+        _uow(settings), institution=institution_from_settings(settings), code=code, pathway=pathway
+    )
+    if csv is not None:
+        sys.stdout.write(export_csv(found, csv))
+        return
+    m = found.map
+    _print_json(
+        {
+            "code": m.stack.terminal.code,
+            "pathway": m.stack.pathway.id,
+            "components": [c.code for c in m.stack.components],
+            "outcomes": [
+                {
+                    "competency": c.outcome.competency.label,
+                    "level": c.outcome.level,
+                    "status": c.status,
+                    "best": c.best,
+                    "covered": c.covered,
+                    "gaps": [
+                        {
+                            "competency": g.competency.label,
+                            "best": g.best,
+                            "remedy": g.remedy,
+                            "courses": {x.course.code: x.level for x in g.courses},
+                        }
+                        for g in c.gaps
+                    ],
+                }
+                for c in m.coverage
+            ],
+            "coherence": [{"severity": f.severity, "kind": f.kind, "message": f.message} for f in m.flags],
+        }
+    )
 
 
 @keys_app.command("rotate")

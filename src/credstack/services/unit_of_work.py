@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from credstack.store.achievements import AchievementRepository
 from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
+from credstack.store.courses import CourseRepository
 from credstack.store.frameworks import FrameworkRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
@@ -31,6 +32,7 @@ class UnitOfWork:
     status_lists: StatusListRepository
     awards: AwardRepository
     pathways: PathwayRepository
+    courses: CourseRepository
     audit: AuditLog
     trusted_issuers: TrustedIssuerRepository
     transfers: TransferRepository
@@ -50,6 +52,7 @@ class UnitOfWork:
         self.status_lists = StatusListRepository(self.conn)
         self.awards = AwardRepository(self.conn)
         self.pathways = PathwayRepository(self.conn)
+        self.courses = CourseRepository(self.conn)
         self.audit = AuditLog(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
         self.transfers = TransferRepository(self.conn)

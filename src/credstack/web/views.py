@@ -159,11 +159,13 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 
 def register(app: FastAPI) -> None:
     from credstack.web import credentials, pathways, transfer, verify
+    from credstack.web.curriculum import register as register_curriculum
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
     credentials.register(app)
     pathways.register(app)
+    register_curriculum(app)
     verify.register(app)
     transfer.register(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

@@ -6,11 +6,12 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from credstack.api.routers import achievements, awards, frameworks, pathways, transfer, verify
+    from credstack.api.routers import achievements, awards, curriculum, frameworks, pathways, transfer, verify
 
     app.include_router(frameworks.router, prefix="/api/v1")
     app.include_router(achievements.router, prefix="/api/v1")
     app.include_router(awards.router, prefix="/api/v1")
     app.include_router(verify.router, prefix="/api/v1")
     app.include_router(pathways.router, prefix="/api/v1")
+    app.include_router(curriculum.router, prefix="/api/v1")
     app.include_router(transfer.router, prefix="/api/v1")
