@@ -45,6 +45,8 @@ app.add_typer(trust_app, name="trust")
 app.add_typer(transfer_app, name="transfer")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
+audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).", no_args_is_help=True)
+app.add_typer(audit_log_app, name="audit-log")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -893,6 +895,52 @@ def transfer_decide(
         transfer.transfer_json(after)
         | {"stacked": [{"id": a.public_id, "achievement": a.achievement_code} for a in stacked]}
     )
+
+
+@audit_log_app.command("verify")
+@reports_errors
+def audit_log_verify(
+    ctx: typer.Context,
+    head: Annotated[
+        str | None,
+        typer.Option(help="SEQ:HASH printed by an earlier verify: also catches entries cut off the end."),
+    ] = None,
+) -> None:
+    """Check every entry's hash and link, in order; exit 1 naming the first broken entry."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from credstack.domain.audit_chain import ChainHead
+    from credstack.services.audit_trail import audit_log_size, verify_audit_log
+
+    try:
+        anchor = ChainHead.parse(head) if head else None
+    except ValueError as exc:
+        raise InvalidInput(Problem("--head", str(exc))) from None
+    uow = _uow(_settings(ctx))
+    columns = (TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("verify", total=audit_log_size(uow))
+        report = verify_audit_log(uow, anchor=anchor, advance=lambda n: bar.advance(task, n))
+    _print_json(report.as_json())
+    if report.first is not None:
+        err.print(f"audit log broken ({len(report.breaks)} break(s)): {report.first.message}", markup=False)
+        raise typer.Exit(1)
+    err.print(f"audit log intact: {report.entries} entries, head {report.head or 'none'}", markup=False)
+
+
+@audit_log_app.command("show")
+def audit_log_show(
+    ctx: typer.Context,
+    subject_type: Annotated[
+        str | None, typer.Option(help="Only entries about this kind of subject (award, pathway ...).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many entries.")] = 20,
+) -> None:
+    """The newest entries first, one JSON line each."""
+    from credstack.services.audit_trail import audit_entries
+
+    for entry in audit_entries(_uow(_settings(ctx)), subject_type=subject_type, limit=limit):
+        _print_json(entry)
 
 
 @app.command()

@@ -82,6 +82,8 @@ def change_status(
                 "list": f"{purpose}/{found.status_list_number}",
                 "index": found.status_index,
             },
+            before={"status": found.status, "reason": found.status_reason},
+            after={"status": new_status, "reason": reason},
         )
         updated = uow.awards.by_public_id(award)
         uow.commit()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -232,6 +233,12 @@ audit_log = Table(
     Column("subject_type", String(40), nullable=False),
     Column("subject_id", Text, nullable=False),
     Column("detail", Json, nullable=False),
+    # the hash chain (domain/audit_chain.py, docs/audit-log.md): one chain for the whole database
+    Column("before", Json),
+    Column("after", Json),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 signing_keys = Table(
