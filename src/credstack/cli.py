@@ -43,6 +43,8 @@ app.add_typer(courses_app, name="courses")
 app.add_typer(curriculum_app, name="curriculum")
 app.add_typer(trust_app, name="trust")
 app.add_typer(transfer_app, name="transfer")
+users_app = typer.Typer(help="People and their roles at the institution; API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).", no_args_is_help=True)
@@ -941,6 +943,92 @@ def audit_log_show(
 
     for entry in audit_entries(_uow(_settings(ctx)), subject_type=subject_type, limit=limit):
         _print_json(entry)
+
+
+@users_app.command("add")
+@reports_errors
+def users_add(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The person's email (their sign-in name).")],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            help="A role to grant (repeatable): admin, curriculum-designer, governance-board, assessor, registrar, learner, employer.",
+        ),
+    ],
+    name: Annotated[str, typer.Option("--name", help="Their name.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a password from standard input.")
+    ] = False,
+) -> None:
+    """Add a person (if new) and grant roles at the institution."""
+    from credstack.services.identity import add_user
+
+    settings = _settings(ctx)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    user_id, roles = add_user(
+        _uow(settings), institution=_institution(settings), email=email, name=name, roles=role, actor="cli",
+        password=password,
+    )  # fmt: skip
+    _print_json({"id": user_id, "email": email.strip().lower(), "roles": sorted(r.value for r in roles)})
+
+
+@users_app.command("list")
+@reports_errors
+def users_list(ctx: typer.Context) -> None:
+    """Everyone with a role at the institution; one JSON line each."""
+    from credstack.services.identity import members
+
+    settings = _settings(ctx)
+    for user, roles in members(_uow(settings), institution=_institution(settings)):
+        _print_json({"email": user.email, "name": user.name, "roles": sorted(r.value for r in roles)})
+
+
+@users_app.command("token")
+@reports_errors
+def users_token(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="read, write, issue, assess, govern, admin (repeatable; default: all the roles allow).",
+        ),
+    ] = None,
+    days: Annotated[int, typer.Option("--days", help="Valid for this many days.")] = 90,
+) -> None:
+    """Issue an API token. The secret is printed once; only its hash is kept."""
+    from credstack.services.identity import issue_token
+
+    settings = _settings(ctx)
+    issued = issue_token(
+        _uow(settings), institution=_institution(settings), email=email, name=name, scopes=scope or ["*"],
+        days=days, actor="cli",
+    )  # fmt: skip
+    _print_json(
+        {
+            "id": issued.token_id,
+            "token": issued.secret,
+            "scopes": list(issued.scopes),
+            "expires": issued.expires_at,
+        }
+    )
+
+
+@users_app.command("revoke-token")
+@reports_errors
+def users_revoke_token(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]
+) -> None:
+    """Revoke an API token at once."""
+    from credstack.services.identity import revoke_token
+
+    settings = _settings(ctx)
+    revoke_token(_uow(settings), institution=_institution(settings), token_id=token_id, actor="cli")
+    _print_json({"id": token_id, "revoked": True})
 
 
 @app.command()

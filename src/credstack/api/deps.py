@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from credstack.domain.identity import Principal, Unauthenticated
 from credstack.domain.institution import Institution
 from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
@@ -34,3 +36,22 @@ def get_institution(settings: Annotated[Settings, Depends(get_settings)]) -> Ins
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 InstitutionDep = Annotated[Institution, Depends(get_institution)]
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer cs_...`")
+
+
+def get_principal(
+    uow: UowDep,
+    institution: InstitutionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, from an API token; 401 (problem+json) without a valid one."""
+    from credstack.services.identity import principal_for_token
+
+    if credentials is None:
+        raise Unauthenticated("this needs an API token: send Authorization: Bearer <token>")
+    return principal_for_token(uow, institution=institution, secret=credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

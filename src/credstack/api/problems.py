@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from credstack.domain.errors import DomainError, InvalidInput, InvalidTransition, NotFound
+from credstack.domain.identity import Forbidden, Unauthenticated
 from credstack.services.issuance import NotAwardable
 
 STATUS: dict[type[DomainError], tuple[int, str]] = {
@@ -13,6 +14,8 @@ STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotFound: (404, "Not found"),
     InvalidTransition: (409, "Invalid state change"),
     NotAwardable: (409, "Cannot be awarded"),
+    Unauthenticated: (401, "Not signed in"),
+    Forbidden: (403, "Not allowed"),
 }
 
 
@@ -28,7 +31,10 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     extra: dict[str, object] = {}
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"location": p.location, "message": p.message} for p in exc.problems]
-    return problem(status, title, str(exc), instance=str(request.url.path), **extra)
+    response = problem(status, title, str(exc), instance=str(request.url.path), **extra)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="credstack"'
+    return response
 
 
 def install(app: FastAPI) -> None:

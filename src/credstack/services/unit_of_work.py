@@ -15,6 +15,7 @@ from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
 from credstack.store.courses import CourseRepository
 from credstack.store.frameworks import FrameworkRepository
+from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.pathways import PathwayRepository
@@ -36,6 +37,7 @@ class UnitOfWork:
     audit: AuditLog
     trusted_issuers: TrustedIssuerRepository
     transfers: TransferRepository
+    identity: IdentityRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -56,6 +58,7 @@ class UnitOfWork:
         self.audit = AuditLog(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
         self.transfers = TransferRepository(self.conn)
+        self.identity = IdentityRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -420,3 +420,41 @@ courses = Table(
     _created(),
     UniqueConstraint("institution_id", "code", name="uq_courses_code"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("password_hash", Text),  # argon2id; none until the user sets a password
+    Column("disabled_at", UtcDateTime()),
+    _created(),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(40), nullable=False),
+    _created(),
+    UniqueConstraint("user_id", "institution_id", "role", name="uq_memberships_role"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in lists, to tell tokens apart
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the secret
+    Column("scopes", Json, nullable=False),
+    Column("expires_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+    Column("last_used_at", UtcDateTime()),
+    _created(),
+)

@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from credstack.api.routers import achievements, awards, curriculum, frameworks, pathways, transfer, verify
+    from credstack.api.routers import (
+        achievements,
+        awards,
+        curriculum,
+        frameworks,
+        identity,
+        pathways,
+        transfer,
+        verify,
+    )
 
     app.include_router(frameworks.router, prefix="/api/v1")
     app.include_router(achievements.router, prefix="/api/v1")
@@ -15,3 +24,4 @@ def register(app: FastAPI) -> None:
     app.include_router(pathways.router, prefix="/api/v1")
     app.include_router(curriculum.router, prefix="/api/v1")
     app.include_router(transfer.router, prefix="/api/v1")
+    app.include_router(identity.router, prefix="/api/v1")
