@@ -6,8 +6,8 @@ pathway audit naming the partner of a transfer credit."""
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterator
+from html import unescape
 from urllib.parse import unquote_plus
 
 import pytest
