@@ -7,6 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from credstack.domain.pathways import solver
 from credstack.domain.pathways.audit import audit
@@ -23,6 +25,8 @@ from tests.domain.pathways.builders import (
     n_of,
     pathway,
 )
+from tests.domain.pathways.test_properties import award_sets, examples
+from tests.domain.pathways.test_properties import pathways as random_pathways
 
 CODES = [f"M{i}" for i in range(12)]
 
@@ -188,3 +192,23 @@ def test_order_and_surplus_copies_do_not_change_the_verdict() -> None:
     # "reversed" is "base", and so is "more M0": two M0 fill the two leaves, more cannot count
     assert stats.profiles == 3
     assert got["credits in ones", "P"] and not got["base", "P"]
+
+
+@examples(300)
+@given(random_pathways, st.lists(award_sets(max_size=8), min_size=1, max_size=4), st.data())
+def test_reaudit_is_the_audit_on_random_pathways(
+    p: Pathway, transcripts: list[list[Award]], data: st.DataObject
+) -> None:
+    """Random trees (recency, shared nodes, pools) and learners, some holding copies of an
+    award (new ids) or the pathway's own award."""
+    people: dict[str, list[Award]] = {}
+    for k, held in enumerate(transcripts):
+        copies = [
+            Award(**{**a.__dict__, "id": f"{a.id}-copy{c}"})
+            for a in held
+            for c in range(data.draw(st.integers(0, 2)))
+        ]
+        if data.draw(st.booleans()):
+            copies.append(award("own", p.awards, credits=4, tags={"x", "y"}, level=3))
+        people[f"L{k}"] = data.draw(st.permutations([*held, *copies]))
+    assert reaudit([p], people, AS_OF, processes=1) == expected([p], people)

@@ -234,6 +234,20 @@ def test_past_its_budget_the_search_gives_way_to_the_integer_programme(
     assert brute.valid_assignment(p, awards, result.assignment, AS_OF) == []
 
 
+def test_a_very_long_transcript_is_left_to_the_integer_programme() -> None:
+    # Two pools drawing on 301 awards, every one of which they need: the pool filling would
+    # recurse too deep, so the search gives way (as past its budget) and the audit is still exact.
+    p = pathway(all_of(any_of(ach("B"), ach("A")), credits(101, tags={"x"}), credits(200, tags={"x"})))
+    awards = [award("a", "A", credits=1, tags={"x"}), award("b", "B")]
+    awards += [award(f"c{i}", "C", credits=1, tags={"x"}) for i in range(300)]
+    with pytest.raises(SearchBudget):
+        search(p, awards)
+    result = audit(p, awards, as_of=AS_OF)  # the placement spends "a" on A
+    assert result.met and result.decided_by == "integer programme"
+    assert brute.valid_assignment(p, awards, result.assignment, AS_OF) == []
+    assert not audit(p, awards[:-1], as_of=AS_OF).met
+
+
 def test_the_audit_says_which_step_decided() -> None:
     p = pathway(all_of(credits(3, tags={"x"}), ach("A")))
     one = award("a", "A", credits=3, tags={"x"})

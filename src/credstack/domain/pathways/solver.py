@@ -199,6 +199,10 @@ class Solver:
 
 ALL, CHOOSE, SINGLE, CREDITS = 0, 1, 2, 3
 SEARCH_BUDGET = 1000
+# the search recurses once per branch (two frames) and the pool filling once per award: past
+# these it gives way too, well inside Python's recursion limit
+DEEPEST = 150
+WIDEST_FILL = 250
 
 
 class SearchBudget(Exception):
@@ -317,16 +321,18 @@ class Search:
         waived: frozenset[str] = frozenset(),
         budget: int | None = None,
     ) -> None:
-        self.tree, self.n, self.steps = tree, len(credits), 0
+        self.tree, self.n, self.steps, self.depth = tree, len(credits), 0, 0
         self.budget = SEARCH_BUDGET if budget is None else budget
         n = self.n
         self.waived = [node.id in waived for node in tree.nodes]
         credit_nodes = [tree.nodes[k] for k in tree.leaves if tree.kind[k] == CREDITS]
+        pooled = {i for node in credit_nodes for i in candidates.get(node.id, [])}
         scale = _scale(
-            {credits[i] for node in credit_nodes for i in candidates.get(node.id, [])}
-            | {node.min_credits or Decimal(0) for node in credit_nodes}
+            {credits[i] for i in pooled} | {node.min_credits or Decimal(0) for node in credit_nodes}
         )
-        self.credit = [int(c * scale) for c in credits]
+        self.credit = [0] * n  # in units of 1 / scale, for the awards a credits leaf may take
+        for i in pooled:
+            self.credit[i] = int(credits[i] * scale)
         self.need = [int((tree.nodes[k].min_credits or Decimal(0)) * scale) for k in tree.leaves]
         self.cmask = [0] * len(tree.leaves)
         self.award_leaves = [0] * (n * tree.scopes)  # bit -> the leaves it is a candidate of
@@ -532,6 +538,17 @@ class Search:
         self.steps += 1
         if self.steps > self.budget:
             raise SearchBudget
+        self.depth += 1
+        try:
+            return self._branch(goals, singles, credits, partials, used)
+        finally:
+            self.depth -= 1
+
+    def _branch(
+        self, goals: list[int], singles: int, credits: int, partials: tuple[Partial, ...], used: int
+    ) -> bool:
+        if self.depth > DEEPEST:
+            raise SearchBudget
         mark = len(self.picks)
         state = self._settle(goals, singles, credits, list(partials), used)
         while state is not None:
@@ -624,6 +641,8 @@ class Search:
             b: sum(1 << x for x, j in enumerate(group) if self.cmask[j] >> b & 1)
             for b in _bits(reach & ~used)
         }
+        if len(fit_of) > WIDEST_FILL:
+            raise SearchBudget
         # largest first; identical awards (same credits, same pools) side by side
         awards = sorted(fit_of, key=lambda b: (-credit[b % n], fit_of[b], b))
         fits = [fit_of[b] for b in awards]
