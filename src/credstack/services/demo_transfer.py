@@ -42,6 +42,7 @@ agreements:
     partner: {PARTNER_NAME}
     issuer: {partner_did()}
     achievement: {SQL_ACHIEVEMENT}
+    achievement_name: SQL for Analysts
     min_result: 70
     earned: {{from: 2024-01-01}}
     grants: {{achievement: MC-DA-202}}
@@ -50,6 +51,7 @@ agreements:
     partner: {PARTNER_NAME}
     issuer: {partner_did()}
     achievement: {STATS_ACHIEVEMENT}
+    achievement_name: Applied Statistics
     grants: {{credits: 3, unit: credit-hours}}
     tags: [data, statistics]
     note: Counted as elective credit only.
