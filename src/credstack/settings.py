@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET = "credstack-demo-secret-not-for-production"
@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     allow_remote_fetch: bool = False  # did:web documents and status lists over HTTPS
     remote_fetch_timeout: float = 5.0
     ob_schema_dir: str | None = None  # folder holding the official 1EdTech OB 3.0 JSON Schemas
+    # governance (docs/governance.md): distinct board approvals a definition needs (0: publish
+    # without review) and months from publication to its periodic review
+    governance_approvals: int = Field(default=2, ge=0)
+    governance_review_months: int = Field(default=12, ge=1)
 
     @property
     def issuer_did_method(self) -> Literal["web", "key"]:

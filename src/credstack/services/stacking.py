@@ -14,6 +14,7 @@ from credstack.credentials import eddsa_rdfc_2022
 from credstack.credentials.clr import clr_credential
 from credstack.credentials.ob3 import IssuerProfile
 from credstack.domain.errors import InvalidInput, NotFound, Problem
+from credstack.domain.identity import Principal
 from credstack.domain.institution import Institution
 from credstack.domain.pathways.audit import Audit, audit
 from credstack.domain.pathways.eligibility import Exceptions, Substitution, Waiver
@@ -21,6 +22,7 @@ from credstack.domain.pathways.model import Award, Pathway
 from credstack.interop.pathway_dump import pathway_to_dict
 from credstack.interop.pathway_file import load_pathway
 from credstack.interop.pathway_import import from_badgr, from_ctdl_csv, from_ctdl_pathway
+from credstack.services.governance import new_pathway_version
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssuedAward, IssueRequest, issue_award
 from credstack.services.keys import open_key
@@ -62,10 +64,14 @@ def save_pathway(
     actor: str,
     source_format: str = "pathway",
     awards: str | None = None,
+    author: Principal | None = None,
 ) -> tuple[Pathway, int]:
     """Store a pathway file as the next version of its pathway; the achievement it awards
     (``awards`` overrides what the file says, for imported formats) must be in the catalog.
-    Returns the pathway and its version."""
+    With an ``author`` (a designer) the new version is a draft for the governance board;
+    without one (the CLI, ``POST /api/v1/pathways``, the demo) it is published on save, as a
+    trusted import, and the audit log says so (docs/governance.md). Returns the pathway and its
+    version."""
     pathway = read_pathway(data, filename=filename, source_format=source_format)
     if awards:
         pathway = replace(pathway, awards=awards)
@@ -85,6 +91,7 @@ def save_pathway(
             name=pathway.name,
             awards_code=pathway.awards,
             definition=definition,
+            state="draft" if author else "published",
         )
         uow.audit.record(
             actor=actor,
@@ -93,6 +100,9 @@ def save_pathway(
             subject_id=pathway.id,
             institution_id=institution_id,
             detail={"version": version, "file": filename},
+        )
+        new_pathway_version(
+            uow, institution_id=institution_id, code=pathway.id, version=version, author=author, actor=actor
         )
         uow.commit()
     return pathway, version
@@ -272,7 +282,10 @@ def complete_stacks(
                 return issued
             held = learner_awards(uow, institution, found[0])
             only_toward = [(p, a) for p, a in transfer_awards(uow, institution, found[0]) if p is not None]
-            pathways = [(p, _exceptions(uow, found[0], p.code)) for p in uow.pathways.latest(institution_id)]
+            pathways = [
+                (p, _exceptions(uow, found[0], p.code))
+                for p in uow.pathways.latest(institution_id, published_only=True)
+            ]
         have = {a.achievement for a in held}
         newly = []
         for stored, exceptions in pathways:

@@ -15,6 +15,7 @@ from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
 from credstack.store.courses import CourseRepository
 from credstack.store.frameworks import FrameworkRepository
+from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
     status_lists: StatusListRepository
     awards: AwardRepository
     pathways: PathwayRepository
+    governance: GovernanceRepository
     courses: CourseRepository
     audit: AuditLog
     trusted_issuers: TrustedIssuerRepository
@@ -54,6 +56,7 @@ class UnitOfWork:
         self.status_lists = StatusListRepository(self.conn)
         self.awards = AwardRepository(self.conn)
         self.pathways = PathwayRepository(self.conn)
+        self.governance = GovernanceRepository(self.conn)
         self.courses = CourseRepository(self.conn)
         self.audit = AuditLog(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
@@ -20,6 +20,8 @@ class StoredPathway:
     awards_code: str
     definition: dict[str, Any]
     created_at: datetime
+    state: str  # the version's lifecycle state (docs/governance.md)
+    next_review: date | None
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class StoredException:
 
 
 def _pathway(r: Any) -> StoredPathway:
-    return StoredPathway(r.id, r.code, r.version, r.name, r.awards_code, r.definition, r.created_at)
+    return StoredPathway(
+        r.id, r.code, r.version, r.name, r.awards_code, r.definition, r.created_at, r.state, r.next_review
+    )
 
 
 class PathwayRepository:
@@ -41,8 +45,16 @@ class PathwayRepository:
         self.conn = conn
 
     def add(
-        self, institution_id: int, *, code: str, name: str, awards_code: str, definition: dict[str, Any]
+        self,
+        institution_id: int,
+        *,
+        code: str,
+        name: str,
+        awards_code: str,
+        definition: dict[str, Any],
+        state: str = "draft",
     ) -> int:
+        """Store the next version of the pathway; a new version starts as a draft."""
         version = int(
             self.conn.execute(
                 select(func.coalesce(func.max(pathways.c.version), 0)).where(
@@ -58,6 +70,7 @@ class PathwayRepository:
                 name=name,
                 awards_code=awards_code,
                 definition=definition,
+                state=state,
             )
         )
         return version + 1
@@ -70,10 +83,16 @@ class PathwayRepository:
         )
         return [_pathway(r) for r in rows]
 
-    def latest(self, institution_id: int) -> list[StoredPathway]:
+    def latest(self, institution_id: int, *, published_only: bool = False) -> list[StoredPathway]:
+        """Each pathway's newest version; with ``published_only`` its newest version that went
+        live (published or since retired), and only when that one is still published: a retired
+        current version stops the pathway, an unpublished draft does not replace it."""
+        scope = pathways.c.institution_id == institution_id
+        if published_only:
+            scope = scope & pathways.c.state.in_(("published", "retired"))
         newest = (
             select(pathways.c.code, func.max(pathways.c.version).label("v"))
-            .where(pathways.c.institution_id == institution_id)
+            .where(scope)
             .group_by(pathways.c.code)
             .subquery()
         )
@@ -83,7 +102,8 @@ class PathwayRepository:
             .where(pathways.c.institution_id == institution_id)
             .order_by(pathways.c.code)
         )
-        return [_pathway(r) for r in rows]
+        found = [_pathway(r) for r in rows]
+        return [p for p in found if p.state == "published"] if published_only else found
 
     def add_exception(self, institution_id: int, learner_id: int, **values: Any) -> None:
         self.conn.execute(

@@ -323,6 +323,9 @@ pathways = Table(
     Column("awards_code", String(80), nullable=False),
     Column("definition", Json, nullable=False),
     _created(),
+    # governance (docs/governance.md): each version's lifecycle state and periodic review date
+    Column("state", String(20), nullable=False, server_default="draft"),
+    Column("next_review", Date),
     UniqueConstraint("institution_id", "code", "version", name="uq_pathways_version"),
 )
 
@@ -457,4 +460,49 @@ api_tokens = Table(
     Column("revoked_at", UtcDateTime()),
     Column("last_used_at", UtcDateTime()),
     _created(),
+)
+
+# ---- governance of definitions (docs/governance.md): achievements with their rubric, pathway
+# versions. The subject is (subject_type, subject_code, version); achievements are version 1.
+
+
+def _governed(name: str, *columns: Column[object]) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+        Column("subject_type", String(20), nullable=False),  # achievement | pathway
+        Column("subject_code", String(80), nullable=False),
+        Column("version", Integer, nullable=False),
+        *columns,
+        Column("at", UtcDateTime(), nullable=False, server_default=func.now()),
+        Index(f"ix_{name}_subject", "institution_id", "subject_type", "subject_code", "version"),
+    )
+
+
+governance_reviews = _governed(  # every state change of a version, with who and when
+    "governance_reviews",
+    Column("round", Integer, nullable=False),  # the submission it belongs to
+    Column("from_state", String(20)),  # none: the version was created
+    Column("to_state", String(20), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("actor_id", Integer),  # the user (no foreign key: users are never deleted)
+    Column("note", Text, nullable=False),
+)
+
+governance_approvals = _governed(  # the board's decisions, per review round
+    "governance_approvals",
+    Column("round", Integer, nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("reviewer_id", Integer, nullable=False),
+    Column("decision", String(20), nullable=False),  # approve | request-changes
+    Column("comment", Text, nullable=False),
+)
+
+governance_comments = _governed(  # discussion, kept with the version it is about
+    "governance_comments",
+    Column("author", Text, nullable=False),
+    Column("author_id", Integer),
+    Column("text", Text, nullable=False),
 )

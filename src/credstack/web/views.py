@@ -160,6 +160,7 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 def register(app: FastAPI) -> None:
     from credstack.web import credentials, pathways, transfer, verify
     from credstack.web.curriculum import register as register_curriculum
+    from credstack.web.governance import register as register_governance
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
@@ -168,4 +169,5 @@ def register(app: FastAPI) -> None:
     register_curriculum(app)
     verify.register(app)
     transfer.register(app)
+    register_governance(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

@@ -11,6 +11,7 @@ def register(app: FastAPI) -> None:
         awards,
         curriculum,
         frameworks,
+        governance,
         identity,
         pathways,
         transfer,
@@ -25,3 +26,4 @@ def register(app: FastAPI) -> None:
     app.include_router(curriculum.router, prefix="/api/v1")
     app.include_router(transfer.router, prefix="/api/v1")
     app.include_router(identity.router, prefix="/api/v1")
+    app.include_router(governance.router, prefix="/api/v1")
