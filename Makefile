@@ -52,6 +52,7 @@ bench: install-test
 	$(BIN)/python bench/bench_signing.py
 	$(BIN)/python bench/bench_bulk_issue.py
 	$(BIN)/python bench/bench_pathway_audit.py
+	$(BIN)/python bench/bench_moderation_store.py
 
 serve: install
 	CREDSTACK_DATABASE_URL=$${CREDSTACK_DATABASE_URL:-$(DEMO_DB)} $(BIN)/credstack serve --port $(PORT)

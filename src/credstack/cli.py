@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from rich.console import Console
 
+from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
@@ -50,6 +51,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).", no_args_is_help=True)
 app.add_typer(audit_log_app, name="audit-log")
+app.add_typer(assessment_app, name="assessment")
 app.add_typer(governance_app, name="governance")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)

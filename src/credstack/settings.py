@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     allow_remote_fetch: bool = False  # did:web documents and status lists over HTTPS
     remote_fetch_timeout: float = 5.0
     ob_schema_dir: str | None = None  # folder holding the official 1EdTech OB 3.0 JSON Schemas
+    # assessment evidence (docs/assessment.md): uploaded files, stored under their SHA-256
+    upload_dir: str = "var/uploads"
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     # governance (docs/governance.md): distinct board approvals a definition needs (0: publish
     # without review) and months from publication to its periodic review
     governance_approvals: int = Field(default=2, ge=0)

@@ -15,6 +15,7 @@ from credstack.interop.achievements_io import ParsedAchievement
 from credstack.interop.case_json import CasePackage, export_case_package
 from credstack.interop.pathway_dump import dump_json
 from credstack.services.catalog import import_achievements
+from credstack.services.demo_assessment import seed_demo_assessment
 from credstack.services.demo_courses import seed_demo_courses
 from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_transfer import seed_demo_transfer
@@ -85,6 +86,7 @@ def seed_demo(
     seed_demo_courses(uow, institution)
     awards = _demo_awards(uow, settings, institution, catalog, progress)
     seed_demo_transfer(uow, settings, institution, catalog.learners[:AWARDED_LEARNERS])
+    seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
     return DemoReport(
         institution.name,
         framework.competencies,

@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from credstack.store.achievements import AchievementRepository
+from credstack.store.assessment import AssessmentRepository
 from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
 from credstack.store.courses import CourseRepository
@@ -37,6 +38,7 @@ class UnitOfWork:
     governance: GovernanceRepository
     courses: CourseRepository
     audit: AuditLog
+    assessment: AssessmentRepository
     trusted_issuers: TrustedIssuerRepository
     transfers: TransferRepository
     identity: IdentityRepository
@@ -59,6 +61,7 @@ class UnitOfWork:
         self.governance = GovernanceRepository(self.conn)
         self.courses = CourseRepository(self.conn)
         self.audit = AuditLog(self.conn)
+        self.assessment = AssessmentRepository(self.conn)
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
         self.transfers = TransferRepository(self.conn)
         self.identity = IdentityRepository(self.conn)

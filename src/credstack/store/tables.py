@@ -506,3 +506,102 @@ governance_comments = _governed(  # discussion, kept with the version it is abou
     Column("author_id", Integer),
     Column("text", Text, nullable=False),
 )
+
+# ---- assessment: submissions with evidence, marking, moderation (docs/assessment.md) ----
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(36), nullable=False, unique=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="RESTRICT"), nullable=False),
+    Column("cohort", String(80), nullable=False),
+    Column("site", String(80), nullable=False),
+    Column("status", String(20), nullable=False),  # draft | submitted | in-marking | in-moderation | decided
+    Column("sample_reason", String(20)),  # why it was second-marked (fail, borderline, minimum ...)
+    _created(),
+    Column("submitted_at", UtcDateTime()),
+    Column("marking_at", UtcDateTime()),
+    Column("moderation_at", UtcDateTime()),
+    Column("decided_at", UtcDateTime()),
+    Index("ix_submissions_learner", "learner_id"),
+    Index("ix_submissions_group", "institution_id", "achievement_id", "cohort"),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text),
+    Column("note", Text),
+    Column("attested_by", Text),
+    Column("sha256", String(64)),  # an uploaded file: stored under this name, never the user's
+    Column("size", BigInteger),
+    Column("media_type", String(100)),
+    Column("filename", Text),  # the checked original name, shown only as a label
+    _created(),
+    Index("ix_evidence_submission", "submission_id"),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False),
+    Column("assessor_id", ForeignKey("users.id", ondelete="RESTRICT"), nullable=False),
+    Column("role", String(10), nullable=False),  # first | second | third
+    Column("blind", Boolean, nullable=False),  # true: the earlier marks are hidden from this marker
+    Column("assigned_by", Text, nullable=False),
+    Column("assigned_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime()),
+    UniqueConstraint("submission_id", "role", name="uq_assignments_role"),
+    Index("ix_assignments_assessor", "assessor_id"),
+)
+
+marks = Table(
+    "marks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("criterion", String(80), nullable=False),
+    Column("level", String(80), nullable=False),  # the performance level's name
+    Column("level_index", Integer, nullable=False),  # its rank in the criterion, 0 = lowest
+    Column("comment", Text, nullable=False),
+    Column("marked_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("assignment_id", "criterion", name="uq_marks_criterion"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("passed", Boolean, nullable=False),
+    Column("how", String(20), nullable=False),  # single | agreed | reconciled
+    Column("result", Json, nullable=False),  # criterion code -> level name
+    Column("detail", Json, nullable=False),  # score, shortfalls, what the markers disagreed on
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=False),
+    Column("award_public_id", String(36)),  # the award a pass issued
+)
+
+moderation_policies = Table(
+    "moderation_policies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE")),  # none: the default
+    Column("share", Numeric(5, 4), nullable=False),
+    Column("minimum", Integer, nullable=False),
+    Column("include_fails", Boolean, nullable=False),
+    Column("borderline", String(20), nullable=False),  # one-level | none (domain/sampling.py)
+    Column("seed", String(64), nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("institution_id", "achievement_id", name="uq_moderation_policies_achievement"),
+)

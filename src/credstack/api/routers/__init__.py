@@ -8,6 +8,7 @@ from fastapi import FastAPI
 def register(app: FastAPI) -> None:
     from credstack.api.routers import (
         achievements,
+        assessment,
         awards,
         curriculum,
         frameworks,
@@ -27,3 +28,4 @@ def register(app: FastAPI) -> None:
     app.include_router(transfer.router, prefix="/api/v1")
     app.include_router(identity.router, prefix="/api/v1")
     app.include_router(governance.router, prefix="/api/v1")
+    app.include_router(assessment.router, prefix="/api/v1")
