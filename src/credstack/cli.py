@@ -18,6 +18,7 @@ from rich.console import Console
 
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
+from credstack.cli_partners import partners_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
 
@@ -53,6 +54,7 @@ audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).",
 app.add_typer(audit_log_app, name="audit-log")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(governance_app, name="governance")
+app.add_typer(partners_app, name="partners")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -18,6 +18,7 @@ from credstack.services.catalog import import_achievements
 from credstack.services.demo_assessment import seed_demo_assessment
 from credstack.services.demo_courses import seed_demo_courses
 from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
+from credstack.services.demo_partners import seed_demo_partners
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
@@ -86,6 +87,7 @@ def seed_demo(
     seed_demo_courses(uow, institution)
     awards = _demo_awards(uow, settings, institution, catalog, progress)
     seed_demo_transfer(uow, settings, institution, catalog.learners[:AWARDED_LEARNERS])
+    seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
     return DemoReport(
         institution.name,

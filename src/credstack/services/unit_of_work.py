@@ -14,12 +14,14 @@ from credstack.store.achievements import AchievementRepository
 from credstack.store.assessment import AssessmentRepository
 from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
+from credstack.store.blueprints import BlueprintRepository
 from credstack.store.courses import CourseRepository
 from credstack.store.frameworks import FrameworkRepository
 from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
@@ -42,6 +44,8 @@ class UnitOfWork:
     trusted_issuers: TrustedIssuerRepository
     transfers: TransferRepository
     identity: IdentityRepository
+    partners: PartnerRepository
+    blueprints: BlueprintRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -65,6 +69,8 @@ class UnitOfWork:
         self.trusted_issuers = TrustedIssuerRepository(self.conn)
         self.transfers = TransferRepository(self.conn)
         self.identity = IdentityRepository(self.conn)
+        self.partners = PartnerRepository(self.conn)
+        self.blueprints = BlueprintRepository(self.conn)
         return self
 
     def commit(self) -> None:

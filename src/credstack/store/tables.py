@@ -605,3 +605,95 @@ moderation_policies = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("institution_id", "achievement_id", name="uq_moderation_policies_achievement"),
 )
+
+# ---- partners: employers and other organisations; co-design, projects, mentorships
+# (docs/partners-and-blueprints.md); and each achievement's assessment method (its blueprint)
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("slug", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(30), nullable=False),  # employer | professional-body | community
+    Column("website", Text),
+    Column("contact_name", Text),
+    Column("contact_email", String(320)),
+    Column("description", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "slug", name="uq_partners_slug"),
+)
+
+co_designs = Table(
+    "co_designs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False),
+    Column("contribution", Text, nullable=False),
+    Column("since", Date, nullable=False),
+    Column("until", Date),
+    _created(),
+    UniqueConstraint("partner_id", "achievement_id", "since", name="uq_co_designs_period"),
+    Index("ix_co_designs_achievement", "achievement_id"),
+)
+
+partner_projects = Table(
+    "partner_projects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(30), nullable=False),  # micro-internship | employer-project
+    Column("title", Text, nullable=False),
+    Column("brief", Text, nullable=False),
+    Column("places", Integer, nullable=False),
+    Column("opens", Date, nullable=False),
+    Column("closes", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # draft | open | closed | cancelled
+    _created(),
+    Index("ix_partner_projects_partner", "partner_id"),
+    Index("ix_partner_projects_achievement", "achievement_id"),
+)
+
+mentorships = Table(
+    "mentorships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(36), nullable=False, unique=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="RESTRICT"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="SET NULL")),
+    Column("mentor_name", Text, nullable=False),
+    Column("mentor_email", String(320), nullable=False),  # a user with the employer role, or not
+    Column("goal", Text, nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("hours", Integer, nullable=False),
+    Column("sign_off_key_hash", String(64), nullable=False),  # SHA-256 of the mentor's sign-off link
+    Column("signed_at", UtcDateTime()),
+    Column("signed_by", Text),
+    Column("statement", Text),
+    Column("outcome", String(20)),  # met | partly-met | not-met
+    Column("created_by", Text, nullable=False),
+    _created(),
+    Index("ix_mentorships_partner", "partner_id"),
+    Index("ix_mentorships_learner", "learner_id"),
+    Index("ix_mentorships_mentor", "mentor_email"),
+)
+
+assessment_methods = Table(
+    "assessment_methods",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("narrative", Text, nullable=False),
+    Column("tasks", Json, nullable=False),  # [{"title": ..., "description": ...}]
+    Column("conditions", Text, nullable=False),
+    Column("duration", Text, nullable=False),
+    Column("assessors", Json, nullable=False),  # ["faculty", "employer", "third-party"]
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

@@ -161,6 +161,7 @@ def register(app: FastAPI) -> None:
     from credstack.web import credentials, pathways, transfer, verify
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
+    from credstack.web.partners import register as register_partners
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
@@ -170,4 +171,5 @@ def register(app: FastAPI) -> None:
     verify.register(app)
     transfer.register(app)
     register_governance(app)
+    register_partners(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

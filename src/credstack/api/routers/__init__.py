@@ -14,6 +14,7 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        partners,
         pathways,
         transfer,
         verify,
@@ -29,3 +30,4 @@ def register(app: FastAPI) -> None:
     app.include_router(identity.router, prefix="/api/v1")
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
+    app.include_router(partners.router, prefix="/api/v1")
