@@ -178,3 +178,47 @@ def test_two_processes_completing_the_stack_at_once_issue_one(env, engine, tmp_p
             .where(achievements.c.code == "CERT-DA")
         ).scalar_one()
     assert count == 1
+
+
+def test_a_newer_draft_does_not_replace_the_published_version_in_audits(env, engine):
+    from credstack.domain.identity import Principal, Role
+
+    uow, settings = env
+    institution = institution_from_settings(settings)
+    earn(uow, settings, "MC-DA-101")
+    with uow:
+        institution_id = uow.institutions.get(institution.slug)[0]
+    designer = Principal(1, "d@example.org", "D", institution_id, frozenset({Role.DESIGNER}))
+    draft = CERT_DA.replace(b"    - achievement: MC-DA-102\n", b"")
+    _, version = save_pathway(
+        uow,
+        institution=institution,
+        data=draft,
+        filename="draft.yaml",
+        actor="d@example.org",
+        author=designer,
+    )
+    found = audit_learner(
+        uow, institution=institution, learner_email="ada@example.org", pathway_code="CERT-DA"
+    )
+    assert found.version < version  # the draft (which would be better for Ada) is not used
+    assert "MC-DA-102" in str(found.audit.as_json())
+
+
+def test_a_met_pathway_whose_award_is_retired_is_logged_not_raised(env, engine):
+    from sqlalchemy import update
+
+    from credstack.store.tables import audit_log
+
+    uow, settings = env
+    with engine.begin() as conn:
+        conn.execute(update(achievements).where(achievements.c.code == "CERT-DA").values(state="retired"))
+    for code in ("MC-DA-101", "MC-DA-102", "MC-DA-201"):
+        issued = earn(uow, settings, code)
+    assert issued.created  # the component is issued even though the stack cannot be
+    assert held(engine, "CERT-DA") == []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.detail).where(audit_log.c.action == "stack.not_awardable")
+        ).all()
+    assert rows and rows[-1].detail["learner"] == "ada@example.org"

@@ -119,10 +119,14 @@ def catalogue_for(uow: UnitOfWork, institution: Institution) -> list[CatalogueIt
 
 
 def list_pathways(uow: UnitOfWork, institution: Institution) -> list[StoredPathway]:
-    """Every pathway, at its latest version."""
+    """Every pathway at its live version (the newest published one), or its newest version while
+    none has been published yet."""
     with uow:
         found = uow.institutions.get(institution.slug)
-        return uow.pathways.latest(found[0]) if found else []
+        if not found:
+            return []
+        live = {p.code: p for p in uow.pathways.latest(found[0], published_only=True)}
+        return [live.get(p.code, p) for p in uow.pathways.latest(found[0])]
 
 
 def pathway_versions(uow: UnitOfWork, institution: Institution, code: str) -> list[StoredPathway]:

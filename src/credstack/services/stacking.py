@@ -24,7 +24,7 @@ from credstack.interop.pathway_file import load_pathway
 from credstack.interop.pathway_import import from_badgr, from_ctdl_csv, from_ctdl_pathway
 from credstack.services.governance import new_pathway_version
 from credstack.services.institutions import ensure_institution
-from credstack.services.issuance import IssuedAward, IssueRequest, issue_award
+from credstack.services.issuance import IssuedAward, IssueRequest, NotAwardable, issue_award
 from credstack.services.keys import open_key
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -240,16 +240,20 @@ def audit_learner(
     pathway_code: str,
     as_of: date | None = None,
 ) -> LearnerAudit:
-    """Audit under the version the learner started on, or the newest when that is better."""
+    """Audit under the version the learner started on, or the newest when that is better; only
+    versions that went live count (a draft does not replace the published version)."""
     as_of = as_of or date.today()
     with uow:
         institution_id, institution = ensure_institution(uow, institution)
         found = uow.learners.by_email(institution_id, learner_email.strip().lower())
         if found is None:
             raise NotFound("learner", learner_email)
-        versions = uow.pathways.versions(institution_id, pathway_code)
-        if not versions:
+        every = uow.pathways.versions(institution_id, pathway_code)
+        if not every:
             raise NotFound("pathway", pathway_code)
+        # versions that went live (published, or retired since); a pathway still in its first
+        # draft is audited as it stands (a designer's what-if)
+        versions = [v for v in every if v.state in ("published", "retired")] or every
         held = learner_awards(uow, institution, found[0], pathway=pathway_code)
         exceptions = _exceptions(uow, found[0], pathway_code)
     first = min((a.earned for a in held if a.earned), default=as_of)
@@ -298,21 +302,42 @@ def complete_stacks(
             if not result.met:
                 continue
             used = sorted({award for ids in result.assignment.values() for award in ids})
-            award = issue_award(
-                uow,
-                settings=settings,
-                institution=institution,
-                actor=actor,
-                request=IssueRequest(
-                    stored.awards_code, email, idempotency_key=f"stack:{stored.code}:{email}"
-                ),
-            ).award
+            try:
+                award = issue_award(
+                    uow,
+                    settings=settings,
+                    institution=institution,
+                    actor=actor,
+                    request=IssueRequest(
+                        stored.awards_code, email, idempotency_key=f"stack:{stored.code}:{email}"
+                    ),
+                ).award
+            except NotAwardable as exc:  # e.g. the stacked achievement was retired: kept for the registrar
+                _record_blocked(uow, institution, stored, email, actor, str(exc))
+                continue
             attach_clr(uow, settings=settings, award=award, components=used)
             newly.append(award)
         if not newly:
             break
         issued.extend(newly)
     return issued
+
+
+def _record_blocked(
+    uow: UnitOfWork, institution: Institution, stored: StoredPathway, email: str, actor: str, why: str
+) -> None:
+    """A learner met a pathway whose award cannot be issued now: say so in the audit log."""
+    with uow:
+        institution_id, _ = ensure_institution(uow, institution)
+        uow.audit.record(
+            actor=actor,
+            action="stack.not_awardable",
+            subject_type="pathway",
+            subject_id=stored.code,
+            institution_id=institution_id,
+            detail={"learner": email, "version": stored.version, "reason": why},
+        )
+        uow.commit()
 
 
 def attach_clr(uow: UnitOfWork, *, settings: Settings, award: StoredAward, components: list[str]) -> None:
