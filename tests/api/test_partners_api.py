@@ -276,3 +276,35 @@ def test_the_blueprint_json(api: tuple[TestClient, Cast]) -> None:
     assert all(s["targetUrl"].startswith("http://data.europa.eu/esco/skill/") for s in skills)
     assert bp["competencies"][0]["alignments"][0]["targetName"] == "computer programming"
     assert client.get("/api/v1/achievements/MC-DRAFT-1/blueprint").status_code == 404
+
+
+def test_a_learner_files_their_mentors_sign_off_as_evidence(api: tuple[TestClient, Cast]) -> None:
+    client, cast = api
+    _partner(client, cast)
+    created = client.post("/api/v1/mentorships", json=_mentorship(), headers=cast.auth("reg")).json()
+    statement = {"statement": "Ada profiled the scan data and fixed the feed.", "outcome": "met"}
+    signed = client.post(
+        f"/api/v1/mentorships/{created['id']}/sign-off", json=statement, headers=cast.auth("ines")
+    )
+    assert signed.status_code == 200, signed.text
+    draft = client.post(
+        "/api/v1/submissions", json={"achievement": PROGRAMMING, "cohort": "2026", "site": "North"},
+        headers=cast.auth("ada"),
+    )  # fmt: skip
+    assert draft.status_code == 201, draft.text
+    sub = draft.json()["id"]
+    typed = client.post(
+        f"/api/v1/submissions/{sub}/evidence",
+        data={"kind": "mentor-signoff", "title": "My mentor says so", "url": "https://example.org/me"},
+        headers=cast.auth("ada"),
+    )
+    assert typed.status_code == 422 and "mentorship" in typed.text  # a sign-off cannot be typed in
+    filed = client.post(
+        f"/api/v1/submissions/{sub}/evidence",
+        data={"kind": "mentor-signoff", "title": "ignored", "mentorship": created["id"]},
+        headers=cast.auth("ada"),
+    )
+    assert filed.status_code == 201, filed.text
+    item = filed.json()
+    assert item["url"] == f"https://learn.example.edu/mentorships/{created['id']}"
+    assert item["attested_by"] == "Ines (Harbourline Logistics)"

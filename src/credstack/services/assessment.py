@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from credstack.domain.assessment import MARKER_ROLES, Status, transition
 from credstack.domain.errors import InvalidInput, InvalidTransition, NotFound, Problem
-from credstack.domain.evidence import CheckedFile, EvidenceDraft, check_evidence, check_file
+from credstack.domain.evidence import CheckedFile, EvidenceDraft, EvidenceKind, check_evidence, check_file
 from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution, Learner
 from credstack.domain.rubric import Rubric
@@ -181,10 +181,28 @@ def add_evidence(
     submission: str,
     item: EvidenceDraft,
     upload: Upload | None = None,
+    mentorship: str | None = None,
 ) -> StoredEvidence:
     """Add an item to the caller's draft. Every check runs before anything is stored: a refused
-    file leaves no row and no file behind."""
+    file leaves no row and no file behind. A mentor's sign-off comes from the caller's signed-off
+    ``mentorship`` (its record, not what the learner types)."""
     principal.require(Role.LEARNER, scope="write")
+    if item.kind == EvidenceKind.MENTOR_SIGNOFF:
+        from credstack.services.mentorships import sign_off_evidence
+
+        if not mentorship:
+            raise InvalidInput(
+                Problem(
+                    "mentorship", "a mentor's sign-off is added from its mentorship: give the mentorship's id"
+                )
+            )
+        link = sign_off_evidence(
+            uow, institution=institution, public_id=mentorship, base_url=settings.base_url,
+            learner_email=principal.email,
+        )  # fmt: skip
+        item = EvidenceDraft(EvidenceKind.MENTOR_SIGNOFF, link.title, link.url, link.note, link.attested_by)
+    elif mentorship:
+        raise InvalidInput(Problem("mentorship", "only a mentor-signoff item names a mentorship"))
     problems = check_evidence(item, has_file=upload is not None)
     checked: CheckedFile | None = None
     if upload is not None:

@@ -101,6 +101,10 @@ async def add_evidence(
     url: Annotated[str | None, Form(max_length=2048)] = None,
     note: Annotated[str | None, Form(max_length=4000)] = None,
     attested_by: Annotated[str | None, Form(max_length=200)] = None,
+    mentorship: Annotated[
+        str | None,
+        Form(max_length=64, description="for a mentor-signoff item: the signed-off mentorship's id"),
+    ] = None,
     file: Annotated[
         UploadFile | None, File(description="PDF, PNG, JPEG, GIF, MP4, WebM, ZIP or text")
     ] = None,
@@ -115,7 +119,7 @@ async def add_evidence(
     item = EvidenceDraft(kind, title, url or None, note or None, attested_by or None)
     stored = assessment.add_evidence(
         uow, settings=settings, institution=institution, principal=principal, submission=submission, item=item,
-        upload=upload,
+        upload=upload, mentorship=mentorship or None,
     )  # fmt: skip
     return EvidenceOut.of(stored, submission)
 
