@@ -37,7 +37,8 @@ def read(text: str) -> list[dict[str, str]]:
 
 def audit_entries(engine, action: str) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(select(audit_log).where(audit_log.c.action == action))]
+        rows = conn.execute(select(audit_log).where(audit_log.c.action == action).order_by(audit_log.c.seq))
+        return [dict(r._mapping) for r in rows]
 
 
 def test_the_demo_diploma_has_real_gaps_and_aligned_courses(uow, demo):
