@@ -83,7 +83,7 @@ def _step(action: str, summary: str) -> None:
         ctx: typer.Context, kind: Kind, code: Code, who: As, version: Version = None, comment: Comment = ""
     ) -> None:
         from credstack.services.governance import Target, act
-        from credstack.services.governance_queue import acting_as
+        from credstack.services.identity import acting_as
 
         uow, institution, policy = _context(ctx)
         principal = acting_as(uow, institution=institution, email=who)
@@ -119,7 +119,7 @@ def comment(
     """Comment on a version (the comment stays with it)."""
     from credstack.services.governance import Target
     from credstack.services.governance import comment as add
-    from credstack.services.governance_queue import acting_as
+    from credstack.services.identity import acting_as
 
     uow, institution, policy = _context(ctx)
     principal = acting_as(uow, institution=institution, email=who)
@@ -145,7 +145,7 @@ def schedule_review(
     from credstack.domain.errors import InvalidInput, Problem
     from credstack.services.governance import Target
     from credstack.services.governance import schedule_review as schedule
-    from credstack.services.governance_queue import acting_as
+    from credstack.services.identity import acting_as
 
     try:
         day = date.fromisoformat(on)

@@ -38,7 +38,7 @@ def _reporting(func: F) -> F:
 def _context(ctx: typer.Context, email: str | None = None) -> tuple[Any, Any, Any]:
     """A unit of work, the institution, and the principal acting (with ``email``)."""
     from credstack.cli import _institution, _settings, _uow
-    from credstack.services.mentorships import acting_as
+    from credstack.services.identity import acting_as
 
     settings = _settings(ctx)
     uow, institution = _uow(settings), _institution(settings)

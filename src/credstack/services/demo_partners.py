@@ -12,9 +12,9 @@ from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution, Learner
 from credstack.domain.partners import CoDesign, Mentorship, Partner, Project, ProjectKind
 from credstack.services.blueprints import set_method
-from credstack.services.identity import add_user
+from credstack.services.identity import acting_as, add_user
 from credstack.services.institutions import ensure_institution
-from credstack.services.mentorships import acting_as, add_mentorship, sign_off
+from credstack.services.mentorships import add_mentorship, sign_off
 from credstack.services.partners import add_co_design, add_partner, add_project
 from credstack.services.unit_of_work import UnitOfWork
 

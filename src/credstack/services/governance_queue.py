@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from credstack.domain.achievement import LifecycleState
-from credstack.domain.errors import NotFound
 from credstack.domain.governance import Policy, Progress, ReviewStatus, SubjectKind, review_status
-from credstack.domain.identity import Principal
 from credstack.domain.institution import Institution
 from credstack.services.institutions import ensure_institution
 from credstack.services.unit_of_work import UnitOfWork
@@ -81,15 +79,3 @@ def board_queue(
         key=lambda i: (order[i.review], i.definition.next_review or date.max, str(i.definition.subject))
     )
     return BoardQueue(today, policy, waiting, reviews)
-
-
-def acting_as(uow: UnitOfWork, *, institution: Institution, email: str) -> Principal:
-    """The user with ``email`` and their roles here, for an operator at the command line
-    (``--as EMAIL``); unknown users and users without a role here are refused."""
-    with uow:
-        institution_id, _ = ensure_institution(uow, institution)
-        user = uow.identity.user_by_email(email)
-        if user is None or user.disabled_at is not None:
-            raise NotFound("user", email)
-        roles = uow.identity.roles(user.id, institution_id)
-    return Principal(user.id, user.email, user.name, institution_id, roles)

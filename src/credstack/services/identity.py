@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from credstack.domain.errors import InvalidInput, NotFound, Problem
-from credstack.domain.identity import Principal, Role, Unauthenticated
+from credstack.domain.identity import Forbidden, Principal, Role, Unauthenticated
 from credstack.domain.institution import Institution
 from credstack.services.institutions import ensure_institution
 from credstack.services.unit_of_work import UnitOfWork
@@ -84,6 +84,21 @@ def add_user(
         roles_now = uow.identity.roles(user_id, institution_id)
         uow.commit()
     return user_id, roles_now
+
+
+def acting_as(uow: UnitOfWork, *, institution: Institution, email: str) -> Principal:
+    """The user with ``email`` and their roles here, for an operator at the command line
+    (``--as EMAIL``) or the demo; unknown or disabled users and users without a role here are
+    refused."""
+    with uow:
+        institution_id, _ = ensure_institution(uow, institution)
+        user = uow.identity.user_by_email(email)
+        if user is None or user.disabled_at is not None:
+            raise NotFound("user", email)
+        roles = uow.identity.roles(user.id, institution_id)
+    if not roles:
+        raise Forbidden(f"{email} has no role at this institution")
+    return Principal(user.id, user.email, user.name, institution_id, roles)
 
 
 def members(uow: UnitOfWork, *, institution: Institution) -> list[tuple[StoredUser, frozenset[Role]]]:

@@ -300,16 +300,3 @@ def sign_off_evidence(
             base_url=base_url,
             learner_email=learner_email,
         )
-
-
-def acting_as(uow: UnitOfWork, *, institution: Institution, email: str) -> Principal:
-    """The user with ``email`` and their roles here, for an operator at the command line."""
-    with uow:
-        institution_id, _ = ensure_institution(uow, institution)
-        user = uow.identity.user_by_email(email)
-        if user is None or user.disabled_at is not None:
-            raise NotFound("user", email)
-        roles = uow.identity.roles(user.id, institution_id)
-    if not roles:
-        raise Forbidden(f"{email} has no role at this institution")
-    return Principal(user.id, user.email, user.name, institution_id, roles)
