@@ -391,12 +391,9 @@ def decide_transfer(
             subject_type="transfer_credit",
             subject_id=public_id,
             institution_id=institution_id,
-            detail={
-                "before": stored.status,
-                "after": status,
-                "reason": reason,
-                "learner": stored.learner_email,
-            },
+            detail={"reason": reason, "learner": stored.learner_email},
+            before={"status": stored.status, "decided_by": stored.decided_by or None},
+            after={"status": status, "decided_by": actor},
         )
         uow.commit()
         after = uow.transfers.by_public_id(public_id)
