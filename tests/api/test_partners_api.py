@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from credstack.api.app import create_app
+from credstack.services.identity import add_user, issue_token
 from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -308,3 +309,31 @@ def test_a_learner_files_their_mentors_sign_off_as_evidence(api: tuple[TestClien
     item = filed.json()
     assert item["url"] == f"https://learn.example.edu/mentorships/{created['id']}"
     assert item["attested_by"] == "Ines (Harbourline Logistics)"
+
+
+def test_a_learner_cannot_file_another_learners_sign_off(
+    api: tuple[TestClient, Cast], engine: Engine
+) -> None:
+    client, cast = api
+    _partner(client, cast)
+    created = client.post("/api/v1/mentorships", json=_mentorship(), headers=cast.auth("reg")).json()
+    statement = {"statement": "Ada profiled the scan data.", "outcome": "met"}
+    client.post(f"/api/v1/mentorships/{created['id']}/sign-off", json=statement, headers=cast.auth("ines"))
+    uow = UnitOfWork(engine)
+    add_user(
+        uow, institution=cast.institution, email="bea@example.org", name="Bea", roles=["learner"], actor="t"
+    )
+    bea = issue_token(uow, institution=cast.institution, email="bea@example.org", name="t", actor="t").secret
+    headers = {"Authorization": f"Bearer {bea}"}
+    draft = client.post(
+        "/api/v1/submissions",
+        json={"achievement": PROGRAMMING, "cohort": "2026", "site": "North"},
+        headers=headers,
+    )
+    assert draft.status_code == 201, draft.text
+    borrowed = client.post(
+        f"/api/v1/submissions/{draft.json()['id']}/evidence",
+        data={"kind": "mentor-signoff", "title": "x", "mentorship": created["id"]},
+        headers=headers,
+    )
+    assert borrowed.status_code == 404
