@@ -1124,6 +1124,11 @@ def demo(
     settings = _settings(ctx)
     report = seed_demo(_uow(settings), settings=settings, learners=learners, progress=True)
     err.print(report.describe(), markup=False)
+    from credstack.services.demo_users import DEMO_PASSWORD
+
+    err.print(f"\nsign in at /signin with the password {DEMO_PASSWORD} as:", markup=False)
+    for role, email in report.accounts:
+        err.print(f"  {role:<20} {email}", markup=False)
     if serve_after:
         err.print(f"\ncredstack demo: open http://{host}:{port}/  (Ctrl-C to stop)", markup=False)
         _serve(settings, host, port)

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # without review) and months from publication to its periodic review
     governance_approvals: int = Field(default=2, ge=0)
     governance_review_months: int = Field(default=12, ge=1)
+    # web sign-in (README "Signing in"): a session unused this long is refused
+    session_idle_minutes: int = Field(default=12 * 60, ge=1)
 
     @property
     def issuer_did_method(self) -> Literal["web", "key"]:

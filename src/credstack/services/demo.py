@@ -20,6 +20,7 @@ from credstack.services.demo_courses import seed_demo_courses
 from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_partners import seed_demo_partners
 from credstack.services.demo_transfer import seed_demo_transfer
+from credstack.services.demo_users import seed_demo_users
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssueRequest, issue_award
@@ -42,6 +43,7 @@ class DemoReport:
     learners_created: int
     learners_total: int
     awards_created: int = 0
+    accounts: tuple[tuple[str, str], ...] = ()  # (role, email) to sign in with the demo password
 
     def describe(self) -> str:
         return (
@@ -89,6 +91,7 @@ def seed_demo(
     seed_demo_transfer(uow, settings, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
+    accounts = seed_demo_users(uow, institution, catalog.learners)
     return DemoReport(
         institution.name,
         framework.competencies,
@@ -97,6 +100,7 @@ def seed_demo(
         created,
         total,
         awards,
+        tuple(accounts),
     )
 
 

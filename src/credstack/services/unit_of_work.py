@@ -23,6 +23,7 @@ from credstack.store.institutions import InstitutionRepository, LearnerRepositor
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
+from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
 
@@ -46,6 +47,7 @@ class UnitOfWork:
     identity: IdentityRepository
     partners: PartnerRepository
     blueprints: BlueprintRepository
+    signin_failures: SigninFailureRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -71,6 +73,7 @@ class UnitOfWork:
         self.identity = IdentityRepository(self.conn)
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
+        self.signin_failures = SigninFailureRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -697,3 +697,17 @@ assessment_methods = Table(
     Column("updated_by", Text, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+# ---- sign-in (docs: README "Signing in"): failed password attempts, kept a day, to rate-limit
+# guessing per email and client address
+
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("client", String(64), nullable=False),  # the client's address as the app saw it
+    Column("failed_at", UtcDateTime(), nullable=False),
+    Index("ix_signin_failures_email_client", "email", "client", "failed_at"),
+    Index("ix_signin_failures_client", "client", "failed_at"),
+)

@@ -162,7 +162,10 @@ def register(app: FastAPI) -> None:
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.partners import register as register_partners
+    from credstack.web.session import install as install_sessions
+    from credstack.web.signin import register as register_signin
 
+    install_sessions(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
     credentials.register(app)
@@ -172,4 +175,5 @@ def register(app: FastAPI) -> None:
     transfer.register(app)
     register_governance(app)
     register_partners(app)
+    register_signin(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)
