@@ -1,6 +1,6 @@
 """Web sessions: a signed cookie, the signed-in user, and CSRF tokens for forms.
 
-The session is a JSON object in one cookie, signed with HMAC-SHA256 under a key derived from
+The session is a JSON object in one cookie, signed by itsdangerous (HMAC-SHA256) with
 ``CREDSTACK_SECRET_KEY`` (it is readable by its holder, so it holds no secrets: the user id,
 the institution id, a session version, the CSRF token and when it was last used). The cookie
 is HttpOnly, SameSite=Lax, and Secure when the base URL is https. A session unused for
@@ -13,10 +13,8 @@ token kept in the session and compared in constant time; a missing or wrong toke
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from typing import Annotated, Any
@@ -24,6 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.datastructures import MutableHeaders
@@ -46,34 +45,22 @@ def _clock() -> float:
     return time.time()
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class SessionCookie:
-    """Encode a session as ``payload.signature`` and decode only what this key signed."""
+    """The session as a signed cookie value (itsdangerous, HMAC-SHA256 under a key derived from
+    the install's secret); a value this key did not sign decodes to None."""
 
     def __init__(self, secret: str) -> None:
-        self.key = hashlib.sha256(b"credstack-session\0" + secret.encode()).digest()
-
-    def _sign(self, payload: str) -> str:
-        return _b64(hmac.new(self.key, payload.encode(), hashlib.sha256).digest())
+        self.serializer = URLSafeSerializer(
+            secret, salt="credstack-session", signer_kwargs={"digest_method": hashlib.sha256}
+        )
 
     def encode(self, session: dict[str, Any]) -> str:
-        payload = _b64(json.dumps(session, separators=(",", ":"), sort_keys=True).encode())
-        return f"{payload}.{self._sign(payload)}"
+        return self.serializer.dumps(session)
 
     def decode(self, value: str) -> dict[str, Any] | None:
-        payload, _, signature = value.partition(".")
-        if not signature or not hmac.compare_digest(signature, self._sign(payload)):
-            return None
         try:
-            data = json.loads(_unb64(payload))
-        except ValueError:
+            data = self.serializer.loads(value)
+        except BadSignature:
             return None
         return data if isinstance(data, dict) else None
 
