@@ -12,13 +12,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from credstack.api.deps import SettingsDep, UowDep
 from credstack.domain.errors import InvalidInput
+from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution
 from credstack.services import transfer as service
 from credstack.services.remote import MAX_BYTES
 from credstack.services.unit_of_work import UnitOfWork
+from credstack.web.session import CsrfDep, RequireWebPrincipal
 from credstack.web.views import PageRoute, ProfileDep, render
 
-ACTOR = "web"  # until sign-in: these forms will require the registrar role
+
+def _registrar(principal: Principal) -> Principal:
+    principal.require(Role.REGISTRAR)
+    return principal
+
 
 pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -41,7 +47,10 @@ def _page(
 
 
 @pages.get("/transfer", name="transfer")
-def transfer_page(request: Request, uow: UowDep, institution: ProfileDep, done: str = "") -> HTMLResponse:
+def transfer_page(
+    request: Request, uow: UowDep, institution: ProfileDep, principal: RequireWebPrincipal, done: str = ""
+) -> HTMLResponse:
+    _registrar(principal)
     return _page(request, uow, institution, done=done)
 
 
@@ -55,11 +64,14 @@ async def claim_submitted(
     uow: UowDep,
     settings: SettingsDep,
     institution: ProfileDep,
+    principal: RequireWebPrincipal,
+    _csrf: CsrfDep,
     learner: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
     status_list: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
     """Verify the credential, apply the agreements, and show what came of it."""
+    _registrar(principal)
     errors: dict[str, str] = {}
     data = await _read(file)
     if "@" not in learner:
@@ -80,7 +92,7 @@ async def claim_submitted(
             institution=institution,
             learner_email=learner,
             data=data,
-            actor=ACTOR,
+            actor=principal.actor,
             filename=file.filename if file and file.filename else "credential",
             documents=documents,
         )
@@ -93,8 +105,14 @@ async def claim_submitted(
 
 @pages.post("/transfer/agreements")
 async def agreements_submitted(
-    request: Request, uow: UowDep, institution: ProfileDep, file: Annotated[UploadFile | None, File()] = None
+    request: Request,
+    uow: UowDep,
+    institution: ProfileDep,
+    principal: RequireWebPrincipal,
+    _csrf: CsrfDep,
+    file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
+    _registrar(principal)
     data = await _read(file)
     if not data.strip():
         return _page(
@@ -106,7 +124,7 @@ async def agreements_submitted(
             institution=institution,
             data=data,
             filename=file.filename if file and file.filename else "file",
-            actor=ACTOR,
+            actor=principal.actor,
         )
     except InvalidInput as exc:
         return _page(request, uow, institution, 422, agreement_errors=[str(p) for p in exc.problems])
@@ -116,8 +134,14 @@ async def agreements_submitted(
 
 @pages.get("/transfer/credits/{transfer_id}", name="transfer_credit")
 def transfer_credit_page(
-    request: Request, transfer_id: str, uow: UowDep, institution: ProfileDep, done: str = ""
+    request: Request,
+    transfer_id: str,
+    uow: UowDep,
+    institution: ProfileDep,
+    principal: RequireWebPrincipal,
+    done: str = "",
 ) -> HTMLResponse:
+    _registrar(principal)
     found = service.transfer_by_id(uow, institution=institution, public_id=transfer_id)
     return render(
         request,
@@ -137,10 +161,12 @@ def decision_submitted(
     uow: UowDep,
     settings: SettingsDep,
     institution: ProfileDep,
+    principal: RequireWebPrincipal,
+    _csrf: CsrfDep,
     decision: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
-    by: Annotated[str, Form()] = "",
 ) -> Response:
+    _registrar(principal)
     try:
         after, stacked = service.decide_transfer(
             uow,
@@ -148,7 +174,7 @@ def decision_submitted(
             institution=institution,
             public_id=transfer_id,
             decision=decision,
-            actor=by.strip() or ACTOR,
+            actor=principal.actor,
             reason=reason,
         )
     except InvalidInput as exc:
@@ -161,7 +187,7 @@ def decision_submitted(
             t=found,
             report=found.verification,
             decision_error="; ".join(p.message for p in exc.problems),
-            form={"decision": decision, "reason": reason, "by": by},
+            form={"decision": decision, "reason": reason},
             nav="transfer",
         )
     done = after.status + (f", and {len(stacked)} stacked award(s) issued" if stacked else "")
