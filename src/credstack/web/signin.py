@@ -53,6 +53,9 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         Action(
             "Trusted issuers", "/trusted-issuers", "Keep the list of issuers whose credentials are accepted."
         ),
+        Action(
+            "Moderation report", "/moderation", "How consistently assessors and sites mark; drift flagged."
+        ),
     ),
     Role.ASSESSOR: (
         Action(
@@ -67,6 +70,9 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
             "Governance queue",
             "/governance",
             "Review, approve or send back definitions; see overdue reviews.",
+        ),
+        Action(
+            "Moderation report", "/moderation", "How consistently assessors and sites mark; drift flagged."
         ),
     ),
     Role.DESIGNER: (

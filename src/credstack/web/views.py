@@ -161,6 +161,7 @@ def register(app: FastAPI) -> None:
     from credstack.web import credentials, pathways, transfer, verify
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
+    from credstack.web.moderation import register as register_moderation
     from credstack.web.partners import register as register_partners
     from credstack.web.session import install as install_sessions
     from credstack.web.signin import register as register_signin
@@ -174,6 +175,7 @@ def register(app: FastAPI) -> None:
     verify.register(app)
     transfer.register(app)
     register_governance(app)
+    register_moderation(app)
     register_partners(app)
     register_signin(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)
