@@ -20,7 +20,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from credstack.credentials.verifier import Report
@@ -270,8 +269,12 @@ def claim_transfer(
     digest = hashlib.sha256(data).hexdigest()
     with uow:
         institution_id, institution = ensure_institution(uow, institution)
-        agreements = uow.transfers.agreements(institution_id, current_only=True)
-        decisions = [decide(s.agreement, claim) for s in agreements if s.agreement.issuer == claim.issuer]
+        agreements = [
+            s
+            for s in uow.transfers.agreements(institution_id, current_only=True)
+            if s.agreement.issuer == claim.issuer
+        ]
+        decisions = [decide(s.agreement, claim) for s in agreements]
         if result == "failed":
             return ClaimResult(
                 report,
@@ -280,13 +283,7 @@ def claim_transfer(
                 decisions,
                 problem="the credential failed verification: " + "; ".join(report.errors),
             )
-        met = [
-            (s, d)
-            for s, d in zip(
-                [s for s in agreements if s.agreement.issuer == claim.issuer], decisions, strict=True
-            )
-            if d.met
-        ]
+        met = [s for s, d in zip(agreements, decisions, strict=True) if d.met]
         if not met:
             why = (
                 "no current agreement with this issuer"
@@ -303,7 +300,7 @@ def claim_transfer(
         status = "accepted" if result == "verified" and belongs is True else "pending"
         reasons = _pending_reasons(result, report, belongs)
         recorded: list[StoredTransfer] = []
-        for stored, _ in met:
+        for stored in met:
             existing = uow.transfers.existing(learner_id, digest, stored.id)
             if existing is not None:
                 recorded.append(existing)
@@ -441,10 +438,6 @@ def status_list_documents(files: list[tuple[str, bytes]]) -> dict[str, dict[str,
             raise InvalidInput(Problem(name, "a status list credential needs its id"))
         out[document["id"]] = document
     return out
-
-
-def ects_total(transfers: list[StoredTransfer]) -> Decimal:
-    return sum((t.credits_ects for t in transfers if t.status == "accepted"), Decimal(0))
 
 
 def transfer_json(t: StoredTransfer, *, with_credential: bool = False) -> dict[str, Any]:
