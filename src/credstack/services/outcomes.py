@@ -35,7 +35,7 @@ from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.outcomes import StoredCase, StoredCohort, StoredHire
 
 RECORDERS = (Role.REGISTRAR,)  # and administrators, who hold every role
-SCOPE = "outcomes:write"
+SCOPE = "write"
 
 SPECS: dict[str, TableSpec] = {
     "sponsored-cohorts": TableSpec("sponsored-cohorts", (
@@ -511,9 +511,11 @@ def overview(uow: UnitOfWork, *, institution: Institution, principal: Principal)
 # ---- the learner's own: demographic groups and case-study consent ---------------------------------
 
 
-def _own_learner(uow: UnitOfWork, institution: Institution, principal: Principal) -> tuple[int, int]:
+def _own_learner(
+    uow: UnitOfWork, institution: Institution, principal: Principal, scope: str = "write"
+) -> tuple[int, int]:
     """The signed-in learner's record (made on first use: an account may come before any award)."""
-    principal.require(Role.LEARNER)
+    principal.require(Role.LEARNER, scope=scope)
     institution_id = _member(uow, institution, principal)
     learner_id = _learner_id(uow, institution_id, principal.email)
     if learner_id is None:
@@ -523,7 +525,7 @@ def _own_learner(uow: UnitOfWork, institution: Institution, principal: Principal
 
 def my_demographics(uow: UnitOfWork, *, institution: Institution, principal: Principal) -> dict[str, str]:
     with uow:
-        _, learner_id = _own_learner(uow, institution, principal)
+        _, learner_id = _own_learner(uow, institution, principal, "read")
         return {k: v[0] for k, v in uow.outcomes.demographics_of(learner_id).items()}
 
 
@@ -611,7 +613,7 @@ def add_case_study(
 
 def my_case_studies(uow: UnitOfWork, *, institution: Institution, principal: Principal) -> list[StoredCase]:
     with uow:
-        institution_id, learner_id = _own_learner(uow, institution, principal)
+        institution_id, learner_id = _own_learner(uow, institution, principal, "read")
         return uow.outcomes.cases(institution_id, learner_id=learner_id)
 
 
