@@ -4,6 +4,7 @@ holder's consent, and who may do what."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -337,3 +338,38 @@ def test_verifications_are_counted_with_the_employer_when_known(env) -> None:  #
         outcomes.overview(uow, institution=institution, principal=people["reg"])["counts"]["verifications"]
         == 2
     )
+
+
+def test_a_verification_on_the_page_or_api_is_counted_with_its_credential_and_employer(
+    env, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
+    from credstack.services.credential_files import render_award
+    from credstack.services.verify_requests import verify_data
+    from credstack.store.tables import verification_events
+
+    uow, settings, institution, _ = env
+    issued = issue_award(
+        uow, settings=settings, institution=institution, actor="t",
+        request=IssueRequest(achievement="MC-DA-101", learner_email="ada@example.org"),
+    )  # fmt: skip
+    data = render_award(uow, settings=settings, award=issued.award, fmt="json")
+    verify_data(
+        uow,
+        settings=settings,
+        institution=institution,
+        data=data,
+        channel="api",
+        verifier_email="ines@example.org",
+    )
+    edited = json.loads(data)
+    edited["credentialSubject"]["achievement"]["name"] = "Something grander"
+    verify_data(uow, settings=settings, institution=institution, data=json.dumps(edited).encode())
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(
+            select(verification_events.c.channel, verification_events.c.verdict, verification_events.c.award_public_id,
+                   verification_events.c.partner_id.is_not(None)).order_by(verification_events.c.id)
+        )]  # fmt: skip
+    assert rows == [
+        ("api", "valid", issued.award.public_id, True),
+        ("verify", "invalid", issued.award.public_id, False),
+    ]
