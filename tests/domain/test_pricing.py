@@ -31,8 +31,12 @@ NEEDED = (
     Item("MC-2", "Two", D("450.00"), D(50)),
 )
 PER_MODULE = PriceModel("modules", ModelKind.PER_MODULE, "Per module", "EUR")
-BUNDLE = PriceModel("bundle", ModelKind.BUNDLE, "Bundle", "EUR", D("700.00"), pathway="P", includes=("MC-1", "MC-2", "MC-3"))
-SUBSCRIPTION = PriceModel("monthly", ModelKind.SUBSCRIPTION, "Monthly", "EUR", D("99.00"), hours_per_month=D(20))
+BUNDLE = PriceModel(
+    "bundle", ModelKind.BUNDLE, "Bundle", "EUR", D("700.00"), pathway="P", includes=("MC-1", "MC-2", "MC-3")
+)
+SUBSCRIPTION = PriceModel(
+    "monthly", ModelKind.SUBSCRIPTION, "Monthly", "EUR", D("99.00"), hours_per_month=D(20)
+)
 SEAT = PriceModel("seat", ModelKind.SEAT, "Seat", "EUR", D("650.00"), tier=Tier.EMPLOYER)
 MODELS = (PER_MODULE, BUNDLE, SUBSCRIPTION, SEAT)
 
@@ -78,14 +82,18 @@ def test_module_prices_of_a_tier_replace_the_catalogue_price():
 
 
 def test_ties_go_to_the_stable_order_kind_then_code():
-    same = PriceModel("a-bundle", ModelKind.BUNDLE, "B", "EUR", D("840.00"), pathway="P", includes=("MC-1", "MC-2"))
+    same = PriceModel(
+        "a-bundle", ModelKind.BUNDLE, "B", "EUR", D("840.00"), pathway="P", includes=("MC-1", "MC-2")
+    )
     result = q(models=(same, PER_MODULE))
     assert result.cheapest.model.code == "modules"  # per-module comes before bundle
 
 
 def test_discounts_one_per_line_the_largest_within_period_model_and_code():
     ten = Discount("TEN", "Ten percent", percent=D(10))
-    fifty = Discount("FIFTY", "Fifty off modules", amount=D(50), currency="EUR", applies_to=ModelKind.PER_MODULE)
+    fifty = Discount(
+        "FIFTY", "Fifty off modules", amount=D(50), currency="EUR", applies_to=ModelKind.PER_MODULE
+    )
     promo = Discount("SPRING", "Spring", percent=D(30), promo_code="spring26", valid_until=date(2026, 12, 31))
     old = Discount("OLD", "Expired", percent=D(90), valid_until=date(2026, 1, 1))
     result = q(discounts=(ten, fifty, promo, old))
@@ -144,7 +152,9 @@ def test_an_order_takes_the_lines_of_the_option_chosen():
 amounts = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False)
 hours = st.one_of(st.none(), st.integers(min_value=0, max_value=400).map(Decimal))
 items = st.lists(
-    st.builds(Item, st.sampled_from(["A", "B", "C", "D", "E"]), st.just("x"), st.one_of(st.none(), amounts), hours),
+    st.builds(
+        Item, st.sampled_from(["A", "B", "C", "D", "E"]), st.just("x"), st.one_of(st.none(), amounts), hours
+    ),
     min_size=1,
     max_size=5,
     unique_by=lambda i: i.code,
