@@ -16,6 +16,8 @@ def register(app: FastAPI) -> None:
         identity,
         partners,
         pathways,
+        pricing,
+        registrar,
         transfer,
         verify,
     )
@@ -31,3 +33,5 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(pricing.router, prefix="/api/v1")
+    app.include_router(registrar.router, prefix="/api/v1")
