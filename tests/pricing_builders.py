@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
 from credstack.domain.identity import Principal
@@ -24,6 +26,7 @@ from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 
 ADA = "ada@example.org"
+PASSWORD = "correct horse battery"  # every test user's
 CODES = ("MC-DA-101", "MC-DA-102", "MC-DA-201", "MC-DA-202", "CERT-DA")
 CERT_DA = b"""
 id: CERT-DA
@@ -67,8 +70,13 @@ def settings_for(engine: Engine, **extra: Any) -> Settings:
     )
 
 
-def seed_small(engine: Engine, settings: Settings) -> dict[str, Principal]:
-    """The catalog, the pathway and one user per role (by role)."""
+@cache
+def _password_hash() -> str:
+    return PasswordHasher().hash(PASSWORD)  # once: argon2 is slow on purpose
+
+
+def seed_small(engine: Engine, settings: Settings, *, passwords: bool = False) -> dict[str, Principal]:
+    """The catalog, the pathway and one user per role (by role), with PASSWORD when asked."""
     uow = UnitOfWork(engine)
     institution = institution_from_settings(settings)
     catalog = build_demo_catalog(learner_count=0)
@@ -87,6 +95,12 @@ def seed_small(engine: Engine, settings: Settings) -> dict[str, Principal]:
             roles=[role],
             actor="t",
         )
+        if passwords:
+            with uow:
+                user = uow.identity.user_by_email(email)
+                assert user is not None
+                uow.identity.set_password(user.id, _password_hash())
+                uow.commit()
         people[role] = acting_as(uow, institution=institution, email=email)
     return people
 
