@@ -241,3 +241,43 @@ def transcript_clr(
         identifier=Recipient(email=record.learner.email, salt=secrets.token_hex(4)).identity(),
     )
     return eddsa_rdfc_2022.add_proof(document, signer.private_key, signer.verification_method, created=now)
+
+
+def _money(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def transcript_json(record: Transcript) -> dict[str, Any]:
+    return {
+        "institution": record.institution,
+        "learner": {
+            "email": record.learner.email,
+            "name": record.learner.name,
+            "id": record.learner.external_id,
+        },
+        "generated_at": record.generated_at.isoformat(),
+        "entries": [
+            {
+                "id": e.id,
+                "source": e.source,
+                "achievement": e.achievement,
+                "name": e.name,
+                "kind": e.kind,
+                "issued": e.issued.isoformat(),
+                "status": e.status,
+                "counts": e.counts,
+                "credits": _money(e.credits),
+                "unit": e.unit,
+                "ects": _money(e.ects),
+                "equivalents": {code: _money(v) for code, v in e.equivalents},
+                "credential_url": e.credential_url,
+                "pathway": e.pathway,
+                "components": list(e.components),
+                "part_of": list(e.part_of),
+                "transfer_from": e.transfer_from,
+            }
+            for e in record.entries
+        ],
+        "totals": {code: _money(v) for code, _, v in record.totals(record.earned)},
+        "degree_credit": {code: _money(v) for code, _, v in record.totals(record.stacked)},
+    }

@@ -13,7 +13,12 @@ from fastapi.responses import JSONResponse, Response
 from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
 from credstack.services import records_export
 from credstack.services.transcript_pdf import transcript_pdf
-from credstack.services.transcripts import Transcript, require_transcript_access, transcript, transcript_clr
+from credstack.services.transcripts import (
+    require_transcript_access,
+    transcript,
+    transcript_clr,
+    transcript_json,
+)
 
 router = APIRouter(tags=["registrar"])
 
@@ -22,46 +27,6 @@ GUARDED: dict[int | str, dict[str, Any]] = {
     403: {"description": "Your roles do not allow this"},
     404: {"description": "No such learner"},
 }
-
-
-def _money(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def transcript_json(record: Transcript) -> dict[str, Any]:
-    return {
-        "institution": record.institution,
-        "learner": {
-            "email": record.learner.email,
-            "name": record.learner.name,
-            "id": record.learner.external_id,
-        },
-        "generated_at": record.generated_at.isoformat(),
-        "entries": [
-            {
-                "id": e.id,
-                "source": e.source,
-                "achievement": e.achievement,
-                "name": e.name,
-                "kind": e.kind,
-                "issued": e.issued.isoformat(),
-                "status": e.status,
-                "counts": e.counts,
-                "credits": _money(e.credits),
-                "unit": e.unit,
-                "ects": _money(e.ects),
-                "equivalents": {code: _money(v) for code, v in e.equivalents},
-                "credential_url": e.credential_url,
-                "pathway": e.pathway,
-                "components": list(e.components),
-                "part_of": list(e.part_of),
-                "transfer_from": e.transfer_from,
-            }
-            for e in record.entries
-        ],
-        "totals": {code: _money(v) for code, _, v in record.totals(record.earned)},
-        "degree_credit": {code: _money(v) for code, _, v in record.totals(record.stacked)},
-    }
 
 
 @router.get("/registrar/learners/{email}/transcript", responses=GUARDED)
