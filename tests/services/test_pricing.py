@@ -5,7 +5,7 @@ with audit entries; bad input names its field and changes nothing; roles are che
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -127,6 +127,16 @@ def test_an_order_is_placed_paid_and_refunded_with_its_history(env, engine):
         assert conn.execute(select(func.count()).select_from(order_events)).scalar_one() == 3
     ledger = orders.ledger(uow, institution=institution, principal=registrar, status="refunded")
     assert [o.public_id for o in ledger] == [placed.public_id]
+    today = datetime.now(UTC).date()
+    assert (
+        len(orders.ledger(uow, institution=institution, principal=registrar, since=today, until=today)) == 1
+    )
+    assert (
+        orders.ledger(uow, institution=institution, principal=registrar, until=today - timedelta(days=1))
+        == []
+    )
+    with pytest.raises(InvalidInput, match="since"):
+        orders.ledger(uow, institution=institution, principal=registrar, since="01/02/2026")
     csv_text = orders.ledger_csv(ledger)
     assert csv_text.splitlines()[0].startswith("order_id,created_at") and "BANK-42" in csv_text
     with pytest.raises(Forbidden):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -310,13 +310,14 @@ class PricingRepository:
             query = query.where(orders.c.status == status)
         if learner_id is not None:
             query = query.where(orders.c.learner_id == learner_id)
-        rows = self.conn.execute(query.order_by(orders.c.id.desc()).limit(limit)).all()
-        out = [_order(r) for r in rows]
         if since:
-            out = [o for o in out if o.created_at.date() >= since]
+            query = query.where(orders.c.created_at >= datetime.combine(since, time(), UTC))
         if until:
-            out = [o for o in out if o.created_at.date() <= until]
-        return out
+            query = query.where(
+                orders.c.created_at < datetime.combine(until + timedelta(days=1), time(), UTC)
+            )
+        rows = self.conn.execute(query.order_by(orders.c.id.desc()).limit(limit)).all()
+        return [_order(r) for r in rows]
 
 
 def _order(r: Any, lines: tuple[Line, ...] = (), history: tuple[OrderEvent, ...] = ()) -> StoredOrder:
