@@ -868,3 +868,103 @@ verification_events = Table(
     Column("partner_id", ForeignKey("partners.id", ondelete="SET NULL")),  # the employer, if known
     Index("ix_verification_events_at", "institution_id", "at"),
 )
+
+# ---- pricing and orders (docs/pricing-and-orders.md): price models, discounts, and the orders
+# ledger with each order's lines and its append-only status history
+
+price_models = Table(
+    "price_models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("kind", String(20), nullable=False),  # per-module | bundle | subscription | employer-seat
+    Column("name", Text, nullable=False),
+    Column("tier", String(20)),  # individual | employer; none: every tier
+    Column("currency", String(3), nullable=False),
+    Column("amount", Money),  # the bundle, the month, the seat
+    Column("pathway_code", String(80)),
+    Column("includes", Json, nullable=False),  # bundle: achievement codes
+    Column("hours_per_month", Numeric(8, 2)),  # subscription: the pace
+    Column("module_prices", Json, nullable=False),  # per-module: {code: "amount"}
+    Column("active", Boolean, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_price_models_code"),
+)
+
+discounts = Table(
+    "discounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("percent", Numeric(5, 2)),
+    Column("amount", Money),
+    Column("currency", String(3)),
+    Column("promo_code", String(80)),
+    Column("valid_from", Date),
+    Column("valid_until", Date),
+    Column("applies_to", String(20)),  # a price model kind; none: all
+    Column("active", Boolean, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_discounts_code"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(36), nullable=False, unique=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("buyer_kind", String(20), nullable=False),  # learner | employer
+    Column("buyer", Text, nullable=False),  # the learner's email or the employer's name
+    Column("learner_id", ForeignKey("learners.id", ondelete="RESTRICT")),
+    Column("tier", String(20), nullable=False),
+    Column("model_code", String(80), nullable=False),
+    Column("model_kind", String(20), nullable=False),
+    Column("pathway_code", String(80)),
+    Column("currency", String(3), nullable=False),
+    Column("total", Money, nullable=False),
+    Column("status", String(20), nullable=False),  # quoted | placed | paid | cancelled | refunded
+    Column("payment_provider", String(40)),
+    Column("payment_reference", Text),  # the provider's reference (payment is an integration point)
+    Column("created_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    _created(),
+    Index("ix_orders_institution_status", "institution_id", "status"),
+    Index("ix_orders_learner", "learner_id"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("item", String(80), nullable=False),  # an achievement code or the model's code
+    Column("description", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("subtotal", Money, nullable=False),
+    Column("discount", Money, nullable=False),
+    Column("discount_code", String(80)),
+    Column("total", Money, nullable=False),
+    UniqueConstraint("order_id", "position", name="uq_order_lines_position"),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_order_events_order", "order_id"),
+)

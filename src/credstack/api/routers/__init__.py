@@ -17,6 +17,8 @@ def register(app: FastAPI) -> None:
         outcomes,
         partners,
         pathways,
+        pricing,
+        registrar,
         transfer,
         verify,
     )
@@ -33,3 +35,5 @@ def register(app: FastAPI) -> None:
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
     app.include_router(outcomes.router, prefix="/api/v1")
+    app.include_router(pricing.router, prefix="/api/v1")
+    app.include_router(registrar.router, prefix="/api/v1")
