@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from credstack.store.achievements import AchievementRepository
+from credstack.store.analytics import AnalyticsRepository
 from credstack.store.assessment import AssessmentRepository
 from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    analytics: AnalyticsRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.analytics = AnalyticsRepository(self.conn)
         return self
 
     def commit(self) -> None:
