@@ -252,9 +252,15 @@ def seed_small(uow: UnitOfWork, institution: Institution) -> None:
             partner_id=acme,
         )
         b._insert(
-            t.verification_events, institution_id=institution_id, at=_at(date(2025, 8, 2)), channel="api", verdict="valid"
+            t.verification_events,
+            institution_id=institution_id,
+            at=_at(date(2025, 8, 2)),
+            channel="api",
+            verdict="valid",
         )
-        b._insert(t.co_designs, partner_id=acme, achievement_id=b.achievement["M1"], contribution="x", since=JAN)
+        b._insert(
+            t.co_designs, partner_id=acme, achievement_id=b.achievement["M1"], contribution="x", since=JAN
+        )
         uow.commit()
 
 
@@ -262,7 +268,7 @@ def seed_small(uow: UnitOfWork, institution: Institution) -> None:
 # behind them. D is under the threshold of 10; C is then withheld too (complementary
 # suppression), so that D cannot be had from the total. The comparison cohort: A 40 entrants
 # with 10 completing within the year, B 20 with 10.
-EQUITY_GROUPS = {"A": (40, 20, 28), "B": (25, 10, 15), "C": (20, 10, 10), "D": (3, 1, 1)}
+EQUITY_GROUPS = {"A": (40, 20, 28), "B": (25, 10, 15), "C": (21, 10, 10), "D": (3, 1, 1)}
 
 
 def seed_equity(uow: UnitOfWork, institution: Institution) -> None:

@@ -116,7 +116,9 @@ class AnalyticsFilter:
         return values
 
 
-def _scope(uow: UnitOfWork, institution_id: int, principal: Principal, metric: str, flt: AnalyticsFilter) -> AnalyticsFilter:
+def _scope(
+    uow: UnitOfWork, institution_id: int, principal: Principal, metric: str, flt: AnalyticsFilter
+) -> AnalyticsFilter:
     """The filter the principal may use: analysts any; an employer only their own sponsor."""
     if principal.has(*ANALYSTS):
         principal.require(*ANALYSTS, scope="read")
@@ -168,16 +170,20 @@ class Context:
         return self.refresh.as_of if self.refresh else datetime.now(UTC).date()
 
 
-def _context(uow: UnitOfWork, institution_id: int, flt: AnalyticsFilter, *, pathway_needed: bool = True) -> Context:
+def _context(
+    uow: UnitOfWork, institution_id: int, flt: AnalyticsFilter, *, pathway_needed: bool = True
+) -> Context:
     repo = uow.analytics
     refresh = repo.last_refresh(institution_id)
     options = repo.options(institution_id)
-    enrolled = repo.enrolled_by_pathway(institution_id)
+    enrolled = repo.enrolled_by_pathway(institution_id, flt.sponsor.strip() or None)
     all_items = repo.items(institution_id)
     options["pathway"] = sorted({i.pathway for i in all_items} | set(options.get("pathway", [])))
     pathway = flt.pathway.strip() or None
     if pathway is not None and pathway not in options["pathway"]:
-        raise InvalidInput(Problem("pathway", f"no pathway {pathway!r} in the analytics"), source="analytics filter")
+        raise InvalidInput(
+            Problem("pathway", f"no pathway {pathway!r} in the analytics"), source="analytics filter"
+        )
     if pathway is None and pathway_needed and options["pathway"]:
         pathway = max(options["pathway"], key=lambda code: (enrolled.get(code, 0), code))
     items = sorted((i for i in all_items if i.pathway == pathway), key=lambda i: (i.terminal, i.position))
@@ -195,19 +201,17 @@ def pathway_items(definitions: Iterable[tuple[str, str, Mapping[str, Any]]]) -> 
     found: list[Item] = []
     for code, awards_code, definition in definitions:
         seen: list[str] = []
-
-        def walk(node: Mapping[str, Any]) -> None:
-            named = node.get("achievement") or awards_of.get(str(node.get("pathway") or ""), None)
+        requires = definition.get("requires")
+        stack = [requires] if isinstance(requires, Mapping) else []
+        while stack:  # depth first, in the order named
+            node = stack.pop()
+            named = node.get("achievement") or awards_of.get(str(node.get("pathway") or ""))
             if named and named not in seen and named != awards_code:
                 seen.append(str(named))
-            for key in ("all", "any", "children"):
-                for child in node.get(key) or ():
-                    if isinstance(child, Mapping):
-                        walk(child)
-
-        requires = definition.get("requires")
-        if isinstance(requires, Mapping):
-            walk(requires)
+            children = [
+                c for key in ("all", "any", "children") for c in node.get(key) or () if isinstance(c, Mapping)
+            ]
+            stack.extend(reversed(children))
         found += [Item(code, c, k, False) for k, c in enumerate(seen)]
         found.append(Item(code, awards_code, len(seen), True))
     return found
@@ -232,7 +236,9 @@ def refresh(
         step("clearing the old summaries")
         repo.clear(institution_id)
         ids = repo.achievement_ids(institution_id)
-        items = [(i, ids[i.code]) for i in pathway_items(repo.pathway_definitions(institution_id)) if i.code in ids]
+        items = [
+            (i, ids[i.code]) for i in pathway_items(repo.pathway_definitions(institution_id)) if i.code in ids
+        ]
         repo.add_items(institution_id, items)
         step("learners' paths")
         count = repo.build_paths(institution_id, as_of)
@@ -254,11 +260,19 @@ class Progression:
 
 
 def funnel_from_counts(
-    by_modules: Mapping[int, int], completed: int, *, depth: int, terminal: str, selection: Selection, as_of: date
+    by_modules: Mapping[int, int],
+    completed: int,
+    *,
+    depth: int,
+    terminal: str,
+    selection: Selection,
+    as_of: date,
 ) -> Funnel:
     """The funnel of domain/analytics/progression.py from learners counted by modules earned."""
     enrolled = sum(by_modules.values())
-    names = ["enrolled"] + [f"{k} module" if k == 1 else f"{k} modules" for k in range(1, depth + 1)] + [terminal]
+    names = (
+        ["enrolled"] + [f"{k} module" if k == 1 else f"{k} modules" for k in range(1, depth + 1)] + [terminal]
+    )
     reached = [enrolled] + [sum(n for m, n in by_modules.items() if m >= k) for k in range(1, depth + 1)]
     reached.append(completed)
     stages = tuple(
@@ -370,9 +384,12 @@ def velocity(
             if by and ctx.pathway
             else []
         )
-    make = lambda data, sel: curve_from_counts(  # noqa: E731
-        data, terminal=ctx.terminal or "", as_of=ctx.as_of, selection=sel, withdrawal=rule
-    )
+
+    def make(data: list[tuple[int, bool, int]], sel: Selection) -> CompletionCurve:
+        return curve_from_counts(
+            data, terminal=ctx.terminal or "", as_of=ctx.as_of, selection=sel, withdrawal=rule
+        )
+
     curves = [("all learners", make([(d, f, n) for _, d, f, n in rows], ctx.selection))]
     if by:
         groups: dict[str, list[tuple[int, bool, int]]] = defaultdict(list)
@@ -429,7 +446,12 @@ def employment(
     hired = sum(n for _, n in waits)
     satisfaction = t_mean(_values((s, n) for kind, _, s, n in ratings if kind == "satisfaction"))
     performance: list[tuple[int, Mean | None]] = [
-        (m, t_mean(_values((s, n) for kind, months, s, n in ratings if kind == "performance" and months == m)))
+        (
+            m,
+            t_mean(
+                _values((s, n) for kind, months, s, n in ratings if kind == "performance" and months == m)
+            ),
+        )
         for m in PERFORMANCE_MONTHS
     ]
     outcomes = EmploymentOutcomes(
@@ -460,7 +482,13 @@ class RoiView:
 
 
 def _inputs(c: SponsoredCohort) -> RoiInputs | None:
-    needed = (c.productivity_gain, c.retention_rate, c.baseline_retention_rate, c.replacement_cost, c.programme_cost)
+    needed = (
+        c.productivity_gain,
+        c.retention_rate,
+        c.baseline_retention_rate,
+        c.replacement_cost,
+        c.programme_cost,
+    )
     if any(v is None for v in needed):
         return None
     return RoiInputs(
@@ -492,7 +520,10 @@ def roi(uow: UnitOfWork, *, institution: Institution, principal: Principal, flt:
     given = [(c, i) for c in cohorts if (i := _inputs(c)) is not None]
     missing = tuple(c for c in cohorts if _inputs(c) is None)
     # one per-learner record per member: the domain counts participants and completers
-    learners = [Learner(f"{cid}:{lid}", date.min, sponsor=by_id[cid].sponsor, cohort=by_id[cid].code) for cid, lid, _ in members]
+    learners = [
+        Learner(f"{cid}:{lid}", date.min, sponsor=by_id[cid].sponsor, cohort=by_id[cid].code)
+        for cid, lid, _ in members
+    ]
     awards = [Award(f"{cid}:{lid}", "terminal", date.min) for cid, lid, done in members if done]
     report = employer_roi(learners, awards, [i for _, i in given], terminal="terminal", as_of=ctx.as_of)
     return RoiView(ctx, report, tuple(cohorts), missing)
@@ -557,12 +588,20 @@ def equity(
         cohorts = repo.comparison_cohorts(institution_id)
         chosen = attribute.strip() or (attributes[0] if attributes else "")
         if chosen and chosen not in attributes:
-            raise InvalidInput(Problem("attribute", f"no consented data for {chosen!r}"), source="analytics filter")
+            raise InvalidInput(
+                Problem("attribute", f"no consented data for {chosen!r}"), source="analytics filter"
+            )
         names = dict(cohorts)
         code = comparison.strip() or (cohorts[0][0] if cohorts else "")
         if code and code not in names:
-            raise InvalidInput(Problem("comparison", f"no comparison cohort {code!r}"), source="analytics filter")
-        counts = repo.equity_counts(institution_id, ctx.selection, chosen, horizon_days) if chosen and ctx.pathway else []
+            raise InvalidInput(
+                Problem("comparison", f"no comparison cohort {code!r}"), source="analytics filter"
+            )
+        counts = (
+            repo.equity_counts(institution_id, ctx.selection, chosen, horizon_days)
+            if chosen and ctx.pathway
+            else []
+        )
         other = repo.comparison_rows(institution_id, code) if code and chosen else []
     if not chosen or not ctx.pathway:
         return EquityView(ctx, None, tuple(attributes), tuple(cohorts), code or None)
@@ -578,7 +617,9 @@ def equity(
         selection=ctx.selection,
         reference=reference.strip() or None,
         comparison=(
-            comparison_counts(other, name=names[code], attribute=chosen, as_of=ctx.as_of, horizon_days=horizon_days)
+            comparison_counts(
+                other, name=names[code], attribute=chosen, as_of=ctx.as_of, horizon_days=horizon_days
+            )
             if code
             else None
         ),
@@ -625,7 +666,9 @@ def to_csv(rows: Sequence[Row]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+        writer.writerow(
+            {k: "" if v is None else (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()}
+        )
     return out.getvalue()
 
 

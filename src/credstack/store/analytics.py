@@ -111,7 +111,7 @@ class AnalyticsRepository:
         """The UTC date of a stored timestamp."""
         if self.conn.dialect.name == "postgresql":
             return cast(func.timezone("UTC", moment), Date)
-        return func.date(moment)  # type: ignore[no-any-return]
+        return func.date(moment)
 
     def pathway_definitions(self, institution_id: int) -> list[tuple[str, str, dict[str, Any]]]:
         """(code, awards_code, definition) of each pathway's live version: the newest published
@@ -131,7 +131,9 @@ class AnalyticsRepository:
 
     def achievement_ids(self, institution_id: int) -> dict[str, int]:
         rows = self.conn.execute(
-            select(achievements.c.code, achievements.c.id).where(achievements.c.institution_id == institution_id)
+            select(achievements.c.code, achievements.c.id).where(
+                achievements.c.institution_id == institution_id
+            )
         ).all()
         return {code: i for code, i in rows}
 
@@ -169,9 +171,9 @@ class AnalyticsRepository:
                 earned_day.label("earned"),
             )
             .select_from(
-                e.join(i, and_(i.c.institution_id == e.c.institution_id, i.c.pathway_code == e.c.pathway_code)).join(
-                    a, and_(a.c.learner_id == e.c.learner_id, a.c.achievement_id == i.c.achievement_id)
-                )
+                e.join(
+                    i, and_(i.c.institution_id == e.c.institution_id, i.c.pathway_code == e.c.pathway_code)
+                ).join(a, and_(a.c.learner_id == e.c.learner_id, a.c.achievement_id == i.c.achievement_id))
             )
             .where(
                 e.c.institution_id == institution_id,
@@ -191,7 +193,9 @@ class AnalyticsRepository:
             .over(partition_by=first.c.enrolment_id, order_by=(first.c.earned, first.c.code))
             .label("rn"),
             func.row_number()
-            .over(partition_by=(first.c.enrolment_id, first.c.terminal), order_by=(first.c.earned, first.c.code))
+            .over(
+                partition_by=(first.c.enrolment_id, first.c.terminal), order_by=(first.c.earned, first.c.code)
+            )
             .label("rn_kind"),
         ).cte("ranked")
 
@@ -346,8 +350,11 @@ class AnalyticsRepository:
 
     def last_refresh(self, institution_id: int) -> Refresh | None:
         row = self.conn.execute(
-            select(analytics_refreshes.c.as_of, analytics_refreshes.c.refreshed_at, analytics_refreshes.c.learners)
-            .where(analytics_refreshes.c.institution_id == institution_id)
+            select(
+                analytics_refreshes.c.as_of,
+                analytics_refreshes.c.refreshed_at,
+                analytics_refreshes.c.learners,
+            ).where(analytics_refreshes.c.institution_id == institution_id)
         ).first()
         return Refresh(row[0], row[1], row[2]) if row else None
 
@@ -385,12 +392,13 @@ class AnalyticsRepository:
             ]
         return found
 
-    def enrolled_by_pathway(self, institution_id: int) -> dict[str, int]:
+    def enrolled_by_pathway(self, institution_id: int, sponsor: str | None = None) -> dict[str, int]:
         p = analytics_paths
+        where = [p.c.institution_id == institution_id]
+        if sponsor is not None:
+            where.append(p.c.sponsor == sponsor)
         rows = self.conn.execute(
-            select(p.c.pathway_code, func.count())
-            .where(p.c.institution_id == institution_id)
-            .group_by(p.c.pathway_code)
+            select(p.c.pathway_code, func.count()).where(*where).group_by(p.c.pathway_code)
         ).all()
         return {code: n for code, n in rows}
 
@@ -445,7 +453,7 @@ class AnalyticsRepository:
             )
         else:
             event = p.c.done_days.is_not(None)
-            days = func.coalesce(p.c.done_days, p.c.span_days)
+            days = case((event, p.c.done_days), else_=p.c.span_days)
         flag = case((event, 1), else_=0)
         group = p.c.cohort if split == "cohort" else literal("")
         rows = self.conn.execute(
@@ -455,7 +463,9 @@ class AnalyticsRepository:
         ).all()
         return [(g, int(d), bool(f), int(n)) for g, d, f, n in rows]
 
-    def hiring(self, institution_id: int, selection: Selection, window_days: int) -> tuple[int, list[tuple[int, int]]]:
+    def hiring(
+        self, institution_id: int, selection: Selection, window_days: int
+    ) -> tuple[int, list[tuple[int, int]]]:
         """Completers with the whole window behind them, and (days from credential to first
         hire, learners) for those hired within the window."""
         p = analytics_paths
@@ -485,13 +495,17 @@ class AnalyticsRepository:
         ).all()
         return [(k, m, float(s), int(n)) for k, m, s, n in rows]
 
-    def retention(self, institution_id: int, selection: Selection, as_of: date, months: int = 12) -> tuple[int, int]:
+    def retention(
+        self, institution_id: int, selection: Selection, as_of: date, months: int = 12
+    ) -> tuple[int, int]:
         """(hires at least ``months`` old, of which still employed ``months`` after the hire)
         among the hires of selected learners made on or after their entry."""
         p, h = analytics_paths, hires
         days = round(months * 365.25 / 12)
         cutoff = as_of - timedelta(days=days)
-        chosen = select(p.c.learner_id, p.c.started).where(*self._where(p, institution_id, selection)).subquery()
+        chosen = (
+            select(p.c.learner_id, p.c.started).where(*self._where(p, institution_id, selection)).subquery()
+        )
         stayed = case((or_(h.c.left.is_(None), self._days(h.c.left, h.c.hired) >= days), 1), else_=0)
         row = self.conn.execute(
             select(func.count(), func.coalesce(func.sum(stayed), 0))
@@ -576,7 +590,7 @@ class AnalyticsRepository:
         )
         if sponsor is not None:
             query = query.where(partners.c.slug == sponsor)
-        return [SponsoredCohort(*r) for r in self.conn.execute(query)]
+        return [SponsoredCohort(*tuple(r)) for r in self.conn.execute(query).all()]
 
     def cohort_members(self, institution_id: int, cohort_ids: Sequence[int]) -> list[tuple[int, int, bool]]:
         """(sponsored cohort id, learner id, holds the terminal credential) per member."""
@@ -595,7 +609,9 @@ class AnalyticsRepository:
         shares its domain."""
         domain = email.rsplit("@", 1)[-1].lower()
         rows = self.conn.execute(
-            select(partners.c.slug, partners.c.contact_email).where(partners.c.institution_id == institution_id)
+            select(partners.c.slug, partners.c.contact_email).where(
+                partners.c.institution_id == institution_id
+            )
         ).all()
         return sorted(
             slug
@@ -637,7 +653,9 @@ class AnalyticsRepository:
         sc = select(sponsored_cohorts.c.partner_id.label("pid")).where(
             sponsored_cohorts.c.partner_id.in_(partner_ids), *period(sponsored_cohorts.c.starts)
         )
-        hi = select(hires.c.partner_id.label("pid")).where(hires.c.partner_id.in_(partner_ids), *period(hires.c.hired))
+        hi = select(hires.c.partner_id.label("pid")).where(
+            hires.c.partner_id.in_(partner_ids), *period(hires.c.hired)
+        )
         me = select(mentorships.c.partner_id.label("pid")).where(
             mentorships.c.partner_id.in_(partner_ids), *period(mentorships.c.starts)
         )
@@ -696,5 +714,7 @@ class AnalyticsRepository:
 
     def learner_count(self, institution_id: int) -> int:
         return int(
-            self.conn.execute(select(func.count()).where(learners.c.institution_id == institution_id)).scalar_one()
+            self.conn.execute(
+                select(func.count()).where(learners.c.institution_id == institution_id)
+            ).scalar_one()
         )

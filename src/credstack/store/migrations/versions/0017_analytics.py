@@ -92,7 +92,10 @@ def upgrade() -> None:
         sa.Column("span_days", sa.Integer(), nullable=False),
         sa.Column("hire_days", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["learner_id"], ["learners.id"], name=op.f("fk_analytics_paths_learner_id_learners"), ondelete="CASCADE"
+            ["learner_id"],
+            ["learners.id"],
+            name=op.f("fk_analytics_paths_learner_id_learners"),
+            ondelete="CASCADE",
         ),
     )
     op.create_index(
