@@ -8,6 +8,7 @@ from fastapi import FastAPI
 def register(app: FastAPI) -> None:
     from credstack.api.routers import (
         achievements,
+        analytics,
         assessment,
         awards,
         curriculum,
@@ -31,3 +32,4 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(analytics.router, prefix="/api/v1")
