@@ -49,7 +49,7 @@ class Chart:
 
     def svg(self, ident: str) -> str:
         out = io.StringIO()
-        self.figure.savefig(out, format="svg", bbox_inches="tight")
+        self.figure.savefig(out, format="svg")
         text = out.getvalue()
         text = text[text.index("<svg") :]
         opening = re.match(r"<svg([^>]*)>", text)
