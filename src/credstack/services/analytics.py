@@ -542,24 +542,20 @@ class EquityView:
 
 
 def comparison_counts(
-    rows: Iterable[tuple[date, date | None, date | None, Mapping[str, str]]],
-    *,
-    name: str,
-    attribute: str,
-    as_of: date,
-    horizon_days: int,
+    rows: Iterable[tuple[date, date | None, date | None, Mapping[str, str]]], *, name: str, attribute: str
 ) -> Comparison:
-    """A traditional-degree cohort's completion within the horizon, by group (records
-    without the attribute are left out, as unconsented learners are)."""
+    """A traditional-degree cohort's completion by group: the share of its entrants who
+    completed the degree at all (its records are a closed, historical cohort; a degree's
+    completion is not measured within a micro-credential's horizon). Records without the
+    attribute are left out, as unconsented learners are. Comparison has completion only."""
     tally: dict[str, list[int]] = {}
-    horizon = timedelta(days=horizon_days)
-    for started, completed, _, groups in rows:
+    for _, completed, _, groups in rows:
         group = groups.get(attribute)
-        if not group or started + horizon > as_of:
+        if not group:
             continue
         t = tally.setdefault(str(group), [0, 0])
         t[0] += 1
-        t[1] += int(completed is not None and completed <= started + horizon)
+        t[1] += int(completed is not None)
     return Comparison(
         name,
         tuple(ComparisonCount("completion", g, n, k) for g, (n, k) in sorted(tally.items())),
@@ -616,13 +612,7 @@ def equity(
         horizon_days=horizon_days,
         selection=ctx.selection,
         reference=reference.strip() or None,
-        comparison=(
-            comparison_counts(
-                other, name=names[code], attribute=chosen, as_of=ctx.as_of, horizon_days=horizon_days
-            )
-            if code
-            else None
-        ),
+        comparison=(comparison_counts(other, name=names[code], attribute=chosen) if code else None),
         policy=POLICY,
     )
     return EquityView(ctx, report, tuple(attributes), tuple(cohorts), code or None)
