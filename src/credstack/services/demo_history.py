@@ -119,8 +119,9 @@ def plan_history(learners: Sequence[tuple[int, Learner]], today: date, seed: int
         for k, (_, sponsored_pathway, at, _, _, _) in enumerate(SPONSORED):
             if sponsored_pathway == pathway and at == intake and seats[k] > 0 and rng.random() < 0.5:
                 plan.sponsored, seats[k] = k, seats[k] - 1
+        consents = rng.random() < 0.86  # most, not all, consent to give demographic data
         for attribute, weighted in GROUPS.items():
-            if rng.random() < 0.86:  # most, not all, consent
+            if consents and rng.random() < 0.95:  # and may leave a question out
                 plan.groups[attribute] = _pick(rng, weighted)
         _earn(rng, plan, today)
         plans.append(plan)
