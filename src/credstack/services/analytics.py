@@ -233,6 +233,7 @@ def refresh(
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
         repo = uow.analytics
+        repo.tune_for_refresh()
         step("clearing the old summaries")
         repo.clear(institution_id)
         ids = repo.achievement_ids(institution_id)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -136,6 +137,11 @@ class AnalyticsRepository:
             )
         ).all()
         return {code: i for code, i in rows}
+
+    def tune_for_refresh(self) -> None:
+        """Room for the refresh's sorts and hashes in memory (PostgreSQL; this transaction only)."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("SET LOCAL work_mem = '256MB'"))
 
     def clear(self, institution_id: int) -> None:
         for table in (analytics_transitions, analytics_paths, analytics_items, analytics_refreshes):

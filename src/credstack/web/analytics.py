@@ -238,7 +238,8 @@ def _engagement(
     return PageData(
         result.context,
         "How much employers take part: partners active in the period, modules they co-designed, their "
-        "assessors and mentors, the verifications they ran, the seats they sponsored and the hires.",
+        "assessors and mentors, the verifications they ran, the seats they sponsored and the hires. The "
+        "period bounds the dates of the events counted.",
         [
             Panel(
                 "engagement",
