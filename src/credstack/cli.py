@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from rich.console import Console
 
+from credstack.cli_analytics import analytics_app
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
 from credstack.cli_outcomes import outcomes_app
@@ -43,6 +44,7 @@ transfer_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
+app.add_typer(analytics_app, name="analytics")
 app.add_typer(keys_app, name="keys")
 app.add_typer(pathway_app, name="pathway")
 app.add_typer(courses_app, name="courses")

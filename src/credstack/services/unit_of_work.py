@@ -11,6 +11,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from credstack.store.achievements import AchievementRepository
+from credstack.store.analytics import AnalyticsRepository
 from credstack.store.assessment import AssessmentRepository
 from credstack.store.audit import AuditLog
 from credstack.store.awards import AwardRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
     signin_failures: SigninFailureRepository
     outcomes: OutcomesRepository
     pricing: PricingRepository
+    analytics: AnalyticsRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.signin_failures = SigninFailureRepository(self.conn)
         self.outcomes = OutcomesRepository(self.conn)
         self.pricing = PricingRepository(self.conn)
+        self.analytics = AnalyticsRepository(self.conn)
         return self
 
     def commit(self) -> None:

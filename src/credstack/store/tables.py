@@ -968,3 +968,76 @@ order_events = Table(
     Column("at", UtcDateTime(), nullable=False),
     Index("ix_order_events_order", "order_id"),
 )
+
+# ---- analytics summaries (docs/analytics.md): what `credstack analytics refresh` derives from
+# enrolments, awards and hires, so that every analytics page reads a few small aggregates. Nothing
+# here is a source of truth: a refresh rebuilds it all for the institution.
+
+analytics_refreshes = Table(
+    "analytics_refreshes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("as_of", Date, nullable=False),  # awards and hires up to this day count
+    Column("refreshed_at", UtcDateTime(), nullable=False),
+    Column("learners", Integer, nullable=False),  # rows of analytics_paths written
+    UniqueConstraint("institution_id", name="uq_analytics_refreshes_institution"),
+)
+
+# Each pathway's items: the achievements its definition names directly (modules, or nested
+# stacks' credentials) and its terminal credential.
+analytics_items = Table(
+    "analytics_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("terminal", Boolean, nullable=False),
+    UniqueConstraint("institution_id", "pathway_code", "achievement_id", name="uq_analytics_items_item"),
+)
+
+# One row per enrolment: the learner's entry, filters, and the day counts every metric needs
+# (days from entry; null when it has not happened by as_of).
+analytics_paths = Table(
+    "analytics_paths",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("started", Date, nullable=False),
+    Column("cohort", String(80), nullable=False),
+    Column("site", String(80), nullable=False),
+    Column("sponsor", String(80), nullable=False),  # the sponsoring partner's slug, "" if none
+    Column("sponsored_cohort_id", Integer),
+    Column("modules", Integer, nullable=False),  # distinct non-terminal items earned
+    Column("first_days", Integer),  # first item earned
+    Column("second_days", Integer),  # second distinct non-terminal item earned
+    Column("done_days", Integer),  # the terminal credential
+    Column("left_days", Integer),  # withdrawal
+    Column("span_days", Integer, nullable=False),  # as_of - started
+    Column("hire_days", Integer),  # first hire on or after entry, days after the credential
+    Index("ix_analytics_paths_filter", "institution_id", "pathway_code", "started"),
+    Index("ix_analytics_paths_learner", "learner_id"),
+)
+
+# Transition counts per filter cell (pathway, entry day, cohort, site, sponsor): from one item
+# to the next item the learners earned ("(start)" and "(none yet)" at the ends).
+analytics_transitions = Table(
+    "analytics_transitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("started", Date, nullable=False),
+    Column("cohort", String(80), nullable=False),
+    Column("site", String(80), nullable=False),
+    Column("sponsor", String(80), nullable=False),
+    Column("from_code", String(80), nullable=False),
+    Column("to_code", String(80), nullable=False),
+    Column("learners", Integer, nullable=False),
+    Index("ix_analytics_transitions_filter", "institution_id", "pathway_code", "started"),
+)

@@ -159,6 +159,7 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 
 def register(app: FastAPI) -> None:
     from credstack.web import credentials, pathways, transfer, verify
+    from credstack.web.analytics import register as register_analytics
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
@@ -184,4 +185,5 @@ def register(app: FastAPI) -> None:
     register_registrar(app)
     register_signin(app)
     register_outcomes(app)
+    register_analytics(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 def register(app: FastAPI) -> None:
     from credstack.api.routers import (
         achievements,
+        analytics,
         assessment,
         awards,
         curriculum,
@@ -37,3 +38,4 @@ def register(app: FastAPI) -> None:
     app.include_router(outcomes.router, prefix="/api/v1")
     app.include_router(pricing.router, prefix="/api/v1")
     app.include_router(registrar.router, prefix="/api/v1")
+    app.include_router(analytics.router, prefix="/api/v1")

@@ -16,6 +16,7 @@ from credstack.domain.analytics.equity import (
     Measure,
     MeasureResult,
     consented_groups,
+    equity_from_counts,
     equity_report,
 )
 from credstack.domain.analytics.intervals import (
@@ -112,6 +113,7 @@ __all__ = [
     "durations",
     "employer_roi",
     "employment_outcomes",
+    "equity_from_counts",
     "equity_report",
     "funnel",
     "kaplan_meier",

@@ -23,7 +23,7 @@ beside them do not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -232,7 +232,37 @@ def equity_report(
             tally[0] += 1
             tally[1] += int(success)
 
-    tables = {m: protect({g: (n, k) for g, (n, k) in tallies[m].items()}, policy) for m in MEASURES}
+    return equity_from_counts(
+        {m: {g: (n, k) for g, (n, k) in tallies[m].items()} for m in MEASURES},
+        attribute=attribute,
+        terminal=terminal,
+        as_of=as_of,
+        horizon_days=horizon_days,
+        selection=selection,
+        reference=reference,
+        comparison=comparison,
+        policy=policy,
+        confidence=confidence,
+    )
+
+
+def equity_from_counts(
+    counts: Mapping[Measure, Mapping[str, tuple[int, int]]],
+    *,
+    attribute: str,
+    terminal: str,
+    as_of: date,
+    horizon_days: int,
+    selection: Selection = Selection(),
+    reference: str | None = None,
+    comparison: Comparison | None = None,
+    policy: SuppressionPolicy = SuppressionPolicy(),
+    confidence: float = 0.95,
+) -> EquityReport:
+    """The report from ``{measure: {group: (learners, successes)}}`` counted as
+    ``equity_report`` counts them (e.g. by a database query over the same rules)."""
+    check_confidence(confidence)
+    tables = {m: protect(dict(counts.get(m, {})), policy) for m in MEASURES}
     shown = {g.group: g.learners for g in tables["progression"].groups}
     if reference is None and shown:
         reference = min(shown, key=lambda g: (-shown[g], g))
