@@ -16,6 +16,7 @@ def register(app: FastAPI) -> None:
         identity,
         partners,
         pathways,
+        resources,
         transfer,
         verify,
     )
@@ -31,3 +32,4 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(resources.router, prefix="/api/v1")
