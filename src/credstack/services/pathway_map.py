@@ -230,7 +230,11 @@ def my_pathways(
             continue
         leaves = _leaves(a.root)
         earned = sum(n.status == "met" for n in leaves)
-        busy = sum(n.status != "met" and (n.status == "in_progress" or n.node.id in toward) for n in leaves)
+        busy = sum(
+            n.status != "met"
+            and (n.status == "in_progress" or any(x.status in UNDECIDED for x in toward.get(n.node.id, ())))
+            for n in leaves
+        )
         out.append(OnPathway(stored, a.met, earned, busy, len(leaves)))
     return sorted(out, key=lambda p: (not p.met, -(p.earned / max(p.components, 1)), p.stored.name))
 
