@@ -19,6 +19,7 @@ from credstack.services.demo_assessment import seed_demo_assessment
 from credstack.services.demo_courses import seed_demo_courses
 from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_partners import seed_demo_partners
+from credstack.services.demo_resources import seed_demo_resources
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.demo_users import seed_demo_users
 from credstack.services.frameworks import import_framework
@@ -91,6 +92,7 @@ def seed_demo(
     seed_demo_transfer(uow, settings, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
+    seed_demo_resources(uow, institution)
     accounts = seed_demo_users(uow, institution, catalog.learners)
     return DemoReport(
         institution.name,
