@@ -107,8 +107,12 @@ class PathwayMap:
     components: int
 
     @property
-    def credits_required(self) -> Decimal:
-        return self.plan.audit.credits_done + self.plan.audit.credits_to_go
+    def credits_required(self) -> Decimal | None:
+        """The credits its credit requirements ask for (None: it has none)."""
+        audit = self.plan.audit
+        if not any(n.type == "credits" for n in audit.pathway.nodes()):
+            return None
+        return audit.credits_done + audit.credits_to_go
 
 
 def _learner_id(uow: UnitOfWork, institution_id: int, principal: Principal) -> int | None:
