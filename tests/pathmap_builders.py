@@ -26,12 +26,13 @@ from credstack.services.unit_of_work import UnitOfWork
 from tests.api.pathway_builders import earn, pathway_client
 
 PASSWORD = "correct horse battery"
-ADA, BOB = "ada@example.org", "bob@example.org"
+ADA, BOB, CY = "ada@example.org", "bob@example.org", "cy@example.org"
 DESIGNER, REGISTRAR = "designer@example.edu", "registrar@example.edu"
 MARKERS = ("ann@example.edu", "ben@example.edu")
 PEOPLE = {
     ADA: ["learner"],
     BOB: ["learner"],
+    CY: ["learner"],  # no awards and no submissions
     DESIGNER: ["curriculum-designer"],
     REGISTRAR: ["registrar"],
     MARKERS[0]: ["assessor"],

@@ -18,7 +18,7 @@ from credstack.services.pathway_map import pathway_map
 from credstack.services.pathway_views import catalogue_for
 from credstack.services.stacking import audit_learner, learner_awards
 from tests.conftest import _empty
-from tests.pathmap_builders import ADA, BOB, REGISTRAR, Seeded, seeded, sign_in
+from tests.pathmap_builders import ADA, BOB, CY, REGISTRAR, Seeded, seeded, sign_in
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -173,6 +173,11 @@ def test_a_learner_sees_only_their_own(s: Seeded) -> None:
     assert mine.status_code == 200 and "Earned on" not in mine.text
     sign_in(s.client, ADA)
     assert s.client.get(f"/wallet/submissions/{s.submissions['bob']}").status_code == 404
+    sign_in(s.client, CY)  # a learner with no records yet
+    assert "You are not on any pathway yet" in s.client.get("/wallet/pathways").text
+    empty = s.client.get("/wallet/pathways/DA-FAST")
+    assert empty.status_code == 404 and "No records yet" in empty.text
+    assert "You have no submissions yet" in s.client.get("/wallet/submissions").text
     sign_in(s.client, REGISTRAR)  # staff, not a learner: these pages are a learner's
     assert s.client.get("/wallet/pathways").status_code == 403
     assert s.client.get(f"/wallet/submissions/{s.submissions['MC-DA-201']}").status_code == 403

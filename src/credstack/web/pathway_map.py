@@ -13,11 +13,12 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from credstack.api.deps import UowDep
+from credstack.domain.errors import NotFound
 from credstack.domain.pathways.plan import Metric
 from credstack.services import learner_feedback, pathway_map
 from credstack.web import pathway_view as view
 from credstack.web.session import RequireWebPrincipal
-from credstack.web.views import PageRoute, ProfileDep, render
+from credstack.web.views import PageRoute, ProfileDep, error_page, render
 
 pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -44,9 +45,19 @@ def pathway_map_page(
     if metric not in view.METRIC_LABELS:
         error = "Choose lowest price, fewest credits or fewest study hours."
         metric, status = "price", 422
-    found = pathway_map.pathway_map(
-        uow, institution=institution, principal=principal, code=code, metric=cast(Metric, metric)
-    )
+    try:
+        found = pathway_map.pathway_map(
+            uow, institution=institution, principal=principal, code=code, metric=cast(Metric, metric)
+        )
+    except NotFound as exc:
+        if exc.kind != "learner":
+            raise
+        return error_page(
+            request,
+            404,
+            "No records yet",
+            "You hold no awards and have no submissions yet: your map starts with the first.",
+        )
     return render(
         request,
         "pathway_map.html",
