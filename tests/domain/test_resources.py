@@ -69,6 +69,8 @@ def test_a_draft_names_each_field_it_gets_wrong() -> None:
     assert {p.location for p in check(bad)} == {"title", "url", "kind", "minutes", "achievement", "criterion"}
     assert check(draft(achievement=None, competency="DA.1").cleaned()) == []
     assert check(draft(kind=" Video ").cleaned()) == []  # cleaned: trimmed, lower case
+    nul = draft(achievement="MC\x00", competency="K" * 301, criterion="C\x1b").cleaned()
+    assert {p.location for p in check(nul)} == {"achievement", "competency", "criterion"}
 
 
 def test_a_csv_is_read_and_every_bad_row_named() -> None:

@@ -181,6 +181,11 @@ def test_the_api_reads_publicly_and_writes_for_designers(site: Site) -> None:
     rid = created.json()["id"]
     assert [r["id"] for r in site.client.get(f"/api/v1/resources?achievement={DATA}").json()] == [rid]
     assert site.client.get(f"/api/v1/resources?achievement={PROGRAMMING}").json() == []
+    assert site.client.get("/api/v1/resources?competency=%00").json() == []  # PostgreSQL text has no NUL
+    nul = site.client.post(
+        "/api/v1/resources", json=body | {"achievement": "MC\u0000"}, headers=site.auth("curriculum-designer")
+    )
+    assert nul.status_code == 422 and [e["location"] for e in nul.json()["errors"]] == ["achievement"]
     assert site.client.get(f"/api/v1/resources/{rid}").json()["title"] == "Data cleaning"
     put = site.client.put(
         f"/api/v1/resources/{rid}", json=body | {"minutes": 60}, headers=site.auth("curriculum-designer")

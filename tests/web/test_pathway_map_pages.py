@@ -169,6 +169,8 @@ def test_a_learner_sees_only_their_own(s: Seeded) -> None:
     sign_in(s.client, BOB)
     assert s.client.get(f"/wallet/submissions/{s.submissions['MC-DA-201']}").status_code == 404
     assert s.client.get("/wallet/submissions/no-such-id").status_code == 404
+    assert s.client.get("/wallet/submissions/%00").status_code == 404
+    assert s.client.get("/wallet/pathways/DA%00").status_code == 404
     mine = s.client.get("/wallet/pathways/DA-FAST?learner=" + ADA)  # no such parameter: Bob's own map
     assert mine.status_code == 200 and "Earned on" not in mine.text
     sign_in(s.client, ADA)

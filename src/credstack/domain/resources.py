@@ -31,6 +31,7 @@ KIND_LABELS = {
 MAX_TITLE = 200
 MAX_URL = 2000
 MAX_PROVIDER = 120
+MAX_KEY = 300  # an achievement code, competency identifier or criterion code
 MAX_MINUTES = 10_000  # about a semester of study: a longer "resource" is a programme
 CSV_COLUMNS = ("title", "url", "kind", "minutes", "provider", "achievement", "competency", "criterion")
 REQUIRED_COLUMNS = ("title", "url", "kind", "minutes")
@@ -99,6 +100,13 @@ def _text_problem(value: str, where: str, limit: int, *, required: bool) -> Prob
     return None
 
 
+def plain_key(value: str | None) -> bool:
+    """Whether a lookup key (code, identifier) is short and free of control characters."""
+    return value is None or (
+        len(value) <= MAX_KEY and not any(unicodedata.category(c) == "Cc" for c in value)
+    )
+
+
 def check(draft: ResourceDraft, where: str = "") -> list[Problem]:
     """Every problem with a cleaned draft, each named by its field (after ``where``)."""
     at = f"{where}." if where else ""
@@ -111,6 +119,10 @@ def check(draft: ResourceDraft, where: str = "") -> list[Problem]:
         )
         if p is not None
     ]
+    for name in ("achievement", "competency", "criterion"):
+        problem = _text_problem(getattr(draft, name) or "", f"{at}{name}", MAX_KEY, required=False)
+        if problem is not None:
+            problems.append(problem)
     if draft.kind not in KINDS:
         problems.append(Problem(f"{at}kind", f"{draft.kind!r} is not one of {', '.join(KINDS)}"))
     if not 1 <= draft.minutes <= MAX_MINUTES:

@@ -17,7 +17,7 @@ from credstack.domain.errors import NotFound
 from credstack.domain.feedback import CriterionFeedback, feedback
 from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution
-from credstack.domain.resources import Resource, for_criterion
+from credstack.domain.resources import Resource, for_criterion, plain_key
 from credstack.domain.rubric import Rubric
 from credstack.services.assessment import awaiting, rubric_of
 from credstack.services.institutions import ensure_institution
@@ -55,6 +55,8 @@ def my_submission_feedback(
     uow: UnitOfWork, *, institution: Institution, principal: Principal, public_id: str
 ) -> SubmissionFeedback:
     principal.require(Role.LEARNER, scope="read")
+    if not plain_key(public_id):
+        raise NotFound("submission", public_id)
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
         sub = uow.assessment.submission(institution_id, public_id)

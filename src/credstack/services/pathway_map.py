@@ -23,7 +23,7 @@ from credstack.domain.pathways.audit import NodeAudit
 from credstack.domain.pathways.eligibility import candidates
 from credstack.domain.pathways.model import Award
 from credstack.domain.pathways.plan import CatalogueItem, Metric
-from credstack.domain.resources import Resource, for_step
+from credstack.domain.resources import Resource, for_step, plain_key
 from credstack.services.institutions import ensure_institution
 from credstack.services.pathway_views import (
     LearnerPlan,
@@ -254,6 +254,8 @@ def pathway_map(
 ) -> PathwayMap:
     """The signed-in learner's map of one pathway (NotFound when they are no learner here yet)."""
     principal.require(Role.LEARNER, scope="read")
+    if not plain_key(code):
+        raise NotFound("pathway", code)
     as_of = as_of or date.today()
     found = plan_for_learner(
         uow,

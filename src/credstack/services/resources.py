@@ -15,7 +15,7 @@ from typing import Any
 from credstack.domain.errors import InvalidInput, NotFound, Problem
 from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution
-from credstack.domain.resources import Resource, ResourceDraft, check, parse_csv
+from credstack.domain.resources import Resource, ResourceDraft, check, parse_csv, plain_key
 from credstack.services.institutions import ensure_institution
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.resources import StoredResource
@@ -206,6 +206,8 @@ def list_resources(
 ) -> list[StoredResource]:
     """Every resource, or those on an achievement (code) and/or a competency (identifier or
     code); an unknown achievement or competency has none."""
+    if not (plain_key(achievement) and plain_key(competency)):
+        return []  # no code or identifier has control characters
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
         achievement_ids = None
