@@ -59,6 +59,10 @@ def test_the_map_states_follow_the_audit(s: Seeded) -> None:
     assert [x.label for x in states["MC-DA-201"].submissions] == ["Not passed"]
     assert states["MC-DA-202"].state == "missing"
     assert found.states[audit.root.node.id].state == "in_progress"
+    diploma = pathway_map(s.uow, institution=s.institution, principal=s.principals[ADA], code="DIP-DBT")
+    nested = {n.node.achievement: diploma.states[n.node.id].state for n in walk(diploma.plan.audit.root)}
+    assert nested["CERT-DA"] == "in_progress"  # a pathway of it is under way: MC-DA-101 counts there
+    assert nested["CERT-CSE"] == "missing"
 
     sign_in(s.client, ADA)
     page = s.client.get("/wallet/pathways/DA-FAST")
