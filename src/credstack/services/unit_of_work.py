@@ -21,8 +21,10 @@ from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
+from credstack.store.pricing import PricingRepository
 from credstack.store.resources import ResourceRepository
 from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
@@ -49,6 +51,8 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    outcomes: OutcomesRepository
+    pricing: PricingRepository
     resources: ResourceRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -76,6 +80,8 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.outcomes = OutcomesRepository(self.conn)
+        self.pricing = PricingRepository(self.conn)
         self.resources = ResourceRepository(self.conn)
         return self
 

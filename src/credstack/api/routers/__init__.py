@@ -14,8 +14,11 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        outcomes,
         partners,
         pathways,
+        pricing,
+        registrar,
         resources,
         transfer,
         verify,
@@ -32,4 +35,7 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(outcomes.router, prefix="/api/v1")
+    app.include_router(pricing.router, prefix="/api/v1")
+    app.include_router(registrar.router, prefix="/api/v1")
     app.include_router(resources.router, prefix="/api/v1")
