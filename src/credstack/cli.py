@@ -23,6 +23,7 @@ from credstack.cli_outcomes import outcomes_app
 from credstack.cli_partners import partners_app
 from credstack.cli_pricing import pricing_app
 from credstack.cli_registrar import registrar_app
+from credstack.cli_resources import resources_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
 
@@ -63,6 +64,7 @@ app.add_typer(partners_app, name="partners")
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(pricing_app, name="pricing")
 app.add_typer(registrar_app, name="registrar")
+app.add_typer(resources_app, name="resources")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -21,6 +21,7 @@ from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_history import seed_demo_history
 from credstack.services.demo_partners import seed_demo_partners
 from credstack.services.demo_pricing import seed_demo_pricing
+from credstack.services.demo_resources import seed_demo_resources
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.demo_users import seed_demo_users
 from credstack.services.frameworks import import_framework
@@ -94,6 +95,7 @@ def seed_demo(
     seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
     awards += seed_demo_history(uow, settings, institution, catalog.learners)
+    seed_demo_resources(uow, institution)
     accounts = seed_demo_users(uow, institution, catalog.learners)
     seed_demo_pricing(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     return DemoReport(

@@ -26,6 +26,7 @@ from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.pricing import PricingRepository
+from credstack.store.resources import ResourceRepository
 from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
     outcomes: OutcomesRepository
     pricing: PricingRepository
     analytics: AnalyticsRepository
+    resources: ResourceRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.outcomes = OutcomesRepository(self.conn)
         self.pricing = PricingRepository(self.conn)
         self.analytics = AnalyticsRepository(self.conn)
+        self.resources = ResourceRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -1041,3 +1041,27 @@ analytics_transitions = Table(
     Column("learners", Integer, nullable=False),
     Index("ix_analytics_transitions_filter", "institution_id", "pathway_code", "started"),
 )
+
+# ---- learning resources (docs/pathway-map-and-resources.md): links a designer attaches to an
+# achievement (optionally one of its rubric criteria) and/or a competency (by its identifier,
+# which stays the same across the framework's revisions)
+
+learning_resources = Table(
+    "learning_resources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("provider", Text),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE")),
+    Column("criterion", Text),  # a rubric criterion code of the achievement
+    Column("competency", Text),  # a competency identifier
+    Column("created_by", Text, nullable=False),
+    _created(),
+    Column("updated_at", UtcDateTime()),
+    Index("ix_learning_resources_achievement", "achievement_id"),
+    Index("ix_learning_resources_competency", "institution_id", "competency"),
+)

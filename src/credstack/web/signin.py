@@ -35,7 +35,12 @@ class Action:
 ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
     Role.LEARNER: (
         Action(
-            "Your pathways", "/pathways", "See the stackable pathways and audit your progress towards one."
+            "Your pathways",
+            "/wallet/pathways",
+            "Your map of each stack you are on: earned, in progress, missing, and the cheapest next steps.",
+        ),
+        Action(
+            "Your submissions", "/wallet/submissions", "Feedback per rubric criterion, with what to study."
         ),
         Action("Verify a credential", "/verify", "Check any Open Badges credential, yours or another's."),
         Action(
@@ -98,6 +103,9 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         Action("Curriculum", "/curriculum", "Map programmes to competencies and check their coherence."),
         Action("Pathways", "/pathways", "Design how micro-credentials stack into certificates and diplomas."),
         Action("Pricing", "/pricing", "Price models (per module, bundle, subscription, seat) and discounts."),
+        Action(
+            "Learning resources", "/resources", "Attach links to achievements, criteria and competencies."
+        ),
     ),
     Role.EMPLOYER: (
         Action(

@@ -158,7 +158,7 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 
 
 def register(app: FastAPI) -> None:
-    from credstack.web import credentials, pathways, transfer, verify
+    from credstack.web import credentials, pathway_map, pathways, resources, transfer, verify
     from credstack.web.analytics import register as register_analytics
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
@@ -175,6 +175,8 @@ def register(app: FastAPI) -> None:
     app.include_router(router)
     credentials.register(app)
     pathways.register(app)
+    pathway_map.register(app)
+    resources.register(app)
     register_curriculum(app)
     verify.register(app)
     transfer.register(app)

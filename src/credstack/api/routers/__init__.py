@@ -20,6 +20,7 @@ def register(app: FastAPI) -> None:
         pathways,
         pricing,
         registrar,
+        resources,
         transfer,
         verify,
     )
@@ -39,3 +40,4 @@ def register(app: FastAPI) -> None:
     app.include_router(pricing.router, prefix="/api/v1")
     app.include_router(registrar.router, prefix="/api/v1")
     app.include_router(analytics.router, prefix="/api/v1")
+    app.include_router(resources.router, prefix="/api/v1")
