@@ -158,7 +158,7 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 
 
 def register(app: FastAPI) -> None:
-    from credstack.web import credentials, pathways, transfer, verify
+    from credstack.web import bulk_issue, credentials, marking, pathways, transfer, verify
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
@@ -178,4 +178,6 @@ def register(app: FastAPI) -> None:
     register_moderation(app)
     register_partners(app)
     register_signin(app)
+    marking.register(app)
+    bulk_issue.register(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)
