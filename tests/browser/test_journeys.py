@@ -8,7 +8,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import Site, shoot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one server, one Chromium
 
 UUID = r"[0-9a-f-]{36}"
 STACK = "DIP-DBT"  # the diploma the demo learner is on: one certificate held, more to go

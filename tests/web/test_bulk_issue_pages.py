@@ -63,7 +63,8 @@ def _issue(client: TestClient, preview_html: str):
 
     token = csrf(client, "/issue/bulk")
     return client.post(
-        "/issue/bulk/issue", data={"csrf_token": token, "csv": unescape(csv.group(1)), "filename": "learners.csv"}
+        "/issue/bulk/issue",
+        data={"csrf_token": token, "csv": unescape(csv.group(1)), "filename": "learners.csv"},
     )
 
 
@@ -97,17 +98,22 @@ def test_preview_then_issue_then_the_same_file_issues_nothing_new(env: Env) -> N
 
 
 def test_a_file_with_bad_rows_names_each_line_and_issues_nothing(env: Env) -> None:
-    bad = GOOD + (
-        f"{WEB},not-an-email,Nobody,\n"
-        "NOPE-1,bob@example.org,Bob,\n"
-        f"{DRAFT},cy@example.org,Cy,\n"
-        f"{WEB},dee@example.org,Dee,C1=Not yet;C2=Proficient;C3=Proficient\n"
-    ).encode()
+    bad = (
+        GOOD
+        + (
+            f"{WEB},not-an-email,Nobody,\n"
+            "NOPE-1,bob@example.org,Bob,\n"
+            f"{DRAFT},cy@example.org,Cy,\n"
+            f"{WEB},dee@example.org,Dee,C1=Not yet;C2=Proficient;C3=Proficient\n"
+        ).encode()
+    )
     before = snapshot(env.engine)
     page = _upload(env.client, bad)
     assert page.status_code == 422
     shown = text(page.text)
-    assert "Nothing was issued: 1 problem" in shown and "line 5 email: 'not-an-email' is not an email" in shown
+    assert (
+        "Nothing was issued: 1 problem" in shown and "line 5 email: 'not-an-email' is not an email" in shown
+    )
     fixed = bad.replace(b"not-an-email", b"nina@example.org")
     page = _upload(env.client, fixed)
     assert page.status_code == 422

@@ -6,10 +6,10 @@ clear pass), and refusals (signed out, wrong role, someone else's assignment, no
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,9 @@ def sign_in(client: TestClient, who: str) -> None:
     client.cookies.clear()
     token = csrf(client, "/signin")
     signed = client.post(
-        "/signin", data={"email": email(who), "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+        "/signin",
+        data={"email": email(who), "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
     )
     assert signed.status_code == 303, signed.text
 
@@ -88,14 +90,23 @@ def env(engine: Engine, tmp_path: Path) -> Iterator[Env]:
                  password=PASSWORD)  # fmt: skip
     cast = seed_people(uow, institution)
     moderation.set_policy(
-        uow, institution=institution, principal=cast["reg"], policy=SamplingPolicy(Decimal(0), 0), achievement=WEB
+        uow,
+        institution=institution,
+        principal=cast["reg"],
+        policy=SamplingPolicy(Decimal(0), 0),
+        achievement=WEB,
     )
     sub = _submitted(uow, settings, cast, "ada")
     other = _submitted(uow, settings, cast, "bob")
 
     def assign(s: str, who: str) -> int:
         return assessment.assign(
-            uow, institution=institution, principal=cast["reg"], submission=s, assessor=email(who), role="first"
+            uow,
+            institution=institution,
+            principal=cast["reg"],
+            submission=s,
+            assessor=email(who),
+            role="first",
         ).id
 
     mine, others = assign(sub, "ann"), assign(other, "ben")
@@ -160,7 +171,10 @@ def test_a_complete_marking_is_recorded_decided_and_awarded(env: Env) -> None:
     assert award is not None
     assert env.client.get(f"/credentials/{award.group(1)}").status_code == 200
     view = marking.view_assignment(
-        UnitOfWork(env.engine), institution=env.cast.institution, principal=env.cast["ann"], assignment=env.mine
+        UnitOfWork(env.engine),
+        institution=env.cast.institution,
+        principal=env.cast["ann"],
+        assignment=env.mine,
     )
     assert [(m.criterion, m.level, m.comment) for m in view.own] == [
         ("C1", "Exemplary", "Seen in the repository."),

@@ -88,7 +88,12 @@ def preview(
 
 
 def issue_all(
-    uow: UnitOfWork, *, settings: Settings, institution: Institution, principal: Principal, rows: list[BulkRow]
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    institution: Institution,
+    principal: Principal,
+    rows: list[BulkRow],
 ) -> list[RowOutcome]:
     """Check every row (nothing is issued if one fails), then issue each in its own transaction
     through ``issue_and_stack``, as the CLI does; a row issued before comes back as it was."""
