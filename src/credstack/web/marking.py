@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from credstack.api.deps import SettingsDep, UowDep
 from credstack.domain.assessment import CriterionMark
-from credstack.domain.errors import InvalidInput
+from credstack.domain.errors import InvalidInput, Problem
+from credstack.domain.identity import Principal
 from credstack.domain.institution import Institution
 from credstack.services import assessment, marking
 from credstack.services.unit_of_work import UnitOfWork
@@ -41,7 +42,7 @@ def _form_page(
     request: Request,
     uow: UnitOfWork,
     institution: Institution,
-    principal: Any,
+    principal: Principal,
     assignment: int,
     status_code: int = 200,
     **context: Any,
@@ -77,7 +78,7 @@ def assignment_page(
     return _form_page(request, uow, institution, principal, assignment, outcome=outcome)
 
 
-def _errors(problems: list[Any]) -> tuple[dict[str, str], list[str]]:
+def _errors(problems: list[Problem]) -> tuple[dict[str, str], list[str]]:
     """Problems keyed by form field (``level-C1``, ``comment-C1``), and the rest."""
     fields: dict[str, str] = {}
     other: list[str] = []
