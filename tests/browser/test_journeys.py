@@ -96,10 +96,27 @@ def test_registrar_bulk_issues_from_a_csv_and_revokes_one(context: Any, site: Si
         "MC-DA-101,jonas.berg@example.org,Jonas Berg\n"
         "MC-DA-101,li.wei@example.org,Li Wei\n"
     )
+    wrong = tmp_path / "spring-cohort-draft.csv"
+    wrong.write_text(csv.read_text() + "MC-NOPE-1,sam.okoro@example.org,Sam Okoro\nMC-DA-101,not-an-email,\n")
     page = context.new_page()
     sign_in(page, site, "registrar")
     page.get_by_role("link", name="Issue in bulk").click()
     page.wait_for_url("**/issue/bulk")
+    # a file with bad rows: each named by its line, nothing issued
+    page.get_by_label("Learners CSV").set_input_files(str(wrong))
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    errors = page.get_by_role("alert").inner_text()
+    assert "Nothing was issued" in errors and "line 6 email" in errors
+    shoot(page, "registrar-bulk-errors")
+    wrong.write_text(csv.read_text() + "MC-NOPE-1,sam.okoro@example.org,Sam Okoro\n")
+    page.get_by_label("Learners CSV").set_input_files(str(wrong))
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    assert (
+        "line 5 achievement: no achievement with code 'MC-NOPE-1'" in page.get_by_role("alert").inner_text()
+    )
+
     page.get_by_label("Learners CSV").set_input_files(str(csv))
     shoot(page, "registrar-bulk-upload")
     page.get_by_role("button", name="Preview").click()
