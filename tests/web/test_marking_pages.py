@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from credstack.api.app import create_app
@@ -198,4 +200,31 @@ def test_refusals_change_nothing(env: Env) -> None:
     assert env.client.post(f"/marking/{env.mine}", data=data).status_code == 403  # no CSRF token
     token = csrf(env.client, "/marking")
     assert env.client.post(f"/marking/{env.others}", data=data | {"csrf_token": token}).status_code == 404
+    assert snapshot(env.engine) == before
+
+
+LEVEL_CHOICES = st.sampled_from(["", "Not yet", "Developing", "Proficient", "Exemplary"])
+COMMENTS = st.sampled_from(["", "  ", "Seen in the repository."])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    levels=st.lists(LEVEL_CHOICES, min_size=3, max_size=3),
+    comments=st.lists(COMMENTS, min_size=3, max_size=3),
+)
+def test_any_marking_with_a_blank_records_nothing_and_names_exactly_the_blanks(
+    env: Env, levels: list[str], comments: list[str]
+) -> None:
+    blanks = {f"level-C{i}" for i, lv in enumerate(levels, 1) if not lv} | {
+        f"comment-C{i}" for i, c in enumerate(comments, 1) if not c.strip()
+    }
+    assume(blanks)
+    if not env.client.cookies:
+        sign_in(env.client, "ann")
+    data = {f"level-C{i}": lv for i, lv in enumerate(levels, 1) if lv}
+    data |= {f"comment-C{i}": c for i, c in enumerate(comments, 1)}
+    before = snapshot(env.engine)
+    page = env.client.post(f"/marking/{env.mine}", data=data | {"csrf_token": csrf(env.client, "/marking")})
+    assert page.status_code == 422
+    assert set(re.findall(r'<li><a href="#([a-z]+-C\d)">', page.text)) == blanks
     assert snapshot(env.engine) == before
