@@ -21,10 +21,10 @@ pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_respon
 
 MAX_BYTES = 512 * 1024  # larger files: `credstack issue-bulk` (resumable, on the job queue)
 MAX_ROWS = 500
-SAMPLE = (
+SAMPLE = (  # MC-101 stands for an achievement code of the catalog, C1 and C2 for its rubric's criteria
     "achievement,email,name,marks\n"
-    "MC-DA-101,ada@example.org,Ada Lovelace,C1=Proficient;C2=Proficient\n"
-    "MC-DA-101,grace@example.org,Grace Hopper,\n"
+    "MC-101,ada@example.org,Ada Lovelace,C1=Proficient;C2=Exemplary\n"
+    "MC-101,grace@example.org,Grace Hopper,\n"
 )
 
 
