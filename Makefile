@@ -12,7 +12,7 @@ CREDSTACK_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export CREDSTACK_TEST_POSTGRES_URL
 endif
 
-.PHONY: demo test install install-test lint typecheck bench serve clean
+.PHONY: demo test install install-test lint typecheck bench serve clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# axe-core for the accessibility scan of the browser tests (package-lock.json pins it)
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility scan will skip (install Node.js and npm)"; fi
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
 ## make demo: set up, seed the demo institution into SQLite, serve http://127.0.0.1:8000
 demo: install
@@ -54,8 +59,14 @@ bench: install-test
 	$(BIN)/python bench/bench_pathway_audit.py
 	$(BIN)/python bench/bench_moderation_store.py
 
+## make screenshots: walk each role's journey in Chromium and copy the screenshots to docs/screenshots/
+screenshots: install-test
+	rm -f docs/screenshots/*.png
+	CREDSTACK_REQUIRE_BROWSER=1 CREDSTACK_SCREENSHOTS_TO=docs/screenshots \
+		$(BIN)/python -m pytest -q tests/browser/test_journeys.py
+
 serve: install
 	CREDSTACK_DATABASE_URL=$${CREDSTACK_DATABASE_URL:-$(DEMO_DB)} $(BIN)/credstack serve --port $(PORT)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules test-artifacts

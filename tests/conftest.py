@@ -9,9 +9,11 @@ every test.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -109,3 +111,50 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
             t.name: sorted((tuple(map(repr, r)) for r in conn.execute(t.select())), key=repr)
             for t in metadata.sorted_tables
         }
+
+
+# ---- the browser: one Chromium per test process, shared by every browser test (Playwright's sync
+# API allows one instance per thread, so the browser suites cannot each start their own)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def browser_missing(reason: str) -> None:
+    """Skip, or fail when the browser is required (CI: ``CREDSTACK_REQUIRE_BROWSER=1``)."""
+    if os.environ.get("CREDSTACK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CREDSTACK_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """``CREDSTACK_CHROMIUM``, else Debian's /usr/bin/chromium, else ``chromium`` on the PATH."""
+    path = os.environ.get("CREDSTACK_CHROMIUM") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    )
+    if not path or not Path(path).exists():
+        browser_missing("no Chromium found (set CREDSTACK_CHROMIUM or install chromium)")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_missing("playwright is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

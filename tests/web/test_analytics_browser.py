@@ -21,9 +21,9 @@ from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.db import make_engine, migrate
 from tests.analytics_builders import AS_OF, seed_equity, seed_small
-from tests.web.test_browser import _no_horizontal_overflow, _shot, browser, chromium_path  # noqa: F401
+from tests.web.test_browser import _no_horizontal_overflow, _shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.interop]
+pytestmark = [pytest.mark.browser, pytest.mark.interop, pytest.mark.xdist_group("browser")]
 
 EMAIL, PASSWORD = "registrar@example.edu", "correct horse battery"
 PAGES = {
@@ -81,7 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         engine.dispose()
 
 
-def _signed_in(browser: Any, site: str, width: int) -> Any:  # noqa: F811
+def _signed_in(browser: Any, site: str, width: int) -> Any:
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(site + "/signin")
     page.get_by_label("Email").fill(EMAIL)
@@ -92,7 +92,7 @@ def _signed_in(browser: Any, site: str, width: int) -> Any:  # noqa: F811
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_each_analytics_page_renders_its_charts(browser: Any, site: str, width: int) -> None:  # noqa: F811
+def test_each_analytics_page_renders_its_charts(browser: Any, site: str, width: int) -> None:
     page = _signed_in(browser, site, width)
     for name, query in PAGES.items():
         page.goto(f"{site}/analytics/{name}{query}")

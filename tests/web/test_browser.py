@@ -7,9 +7,7 @@ skips, unless ``CREDSTACK_REQUIRE_BROWSER=1`` (CI), when it fails. Screenshots g
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import socket
 import threading
 import time
@@ -27,34 +25,9 @@ from credstack.settings import Settings
 from credstack.store.db import make_engine, migrate
 from tests.api.builders import PROPORTION, seed
 
-pytestmark = [pytest.mark.browser, pytest.mark.interop]
+pytestmark = [pytest.mark.browser, pytest.mark.interop, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CREDSTACK_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CREDSTACK_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = os.environ.get("CREDSTACK_CHROMIUM") or shutil.which("chromium")
-    if not path or not Path(path).exists():
-        _missing("no Chromium found (set CREDSTACK_CHROMIUM or install chromium)")
-    assert path is not None
-    return path
-
-
 @dataclass(frozen=True)
 class Site:
     url: str
@@ -91,20 +64,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Sit
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _shot(page: Any, name: str) -> None:

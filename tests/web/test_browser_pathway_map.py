@@ -15,9 +15,8 @@ import pytest
 
 from credstack.store.db import make_engine, migrate
 from tests.pathmap_builders import ADA, PASSWORD, seeded
-from tests.web.test_browser import browser, chromium_path  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -53,7 +52,7 @@ def _no_sideways_scroll(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_the_map_on_a_phone_with_the_keyboard(browser: Any, url: tuple[str, dict[str, str]]) -> None:  # noqa: F811
+def test_the_map_on_a_phone_with_the_keyboard(browser: Any, url: tuple[str, dict[str, str]]) -> None:
     base, submissions = url
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto(base + "/signin?next=/wallet/pathways")

@@ -71,6 +71,7 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
             "/achievements",
             "Open an achievement in the catalog to issue it to a learner.",
         ),
+        Action("Issue in bulk", "/issue/bulk", "Upload a CSV of learners, check the preview, then issue."),
         Action(
             "Trusted issuers", "/trusted-issuers", "Keep the list of issuers whose credentials are accepted."
         ),
@@ -82,11 +83,7 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         Action("Pricing", "/pricing", "Price models and discounts."),
     ),
     Role.ASSESSOR: (
-        Action(
-            "Your marking assignments",
-            "/docs#/assessment",
-            "Mark the submissions assigned to you through the API.",
-        ),
+        Action("Your marking", "/marking", "Mark the submissions assigned to you against their rubrics."),
         Action("Catalog and rubrics", "/achievements", "Read an achievement's rubric before marking."),
     ),
     Role.BOARD: (

@@ -158,7 +158,16 @@ async def _not_found_page(request: Request, exc: Exception) -> Response:
 
 
 def register(app: FastAPI) -> None:
-    from credstack.web import credentials, pathway_map, pathways, resources, transfer, verify
+    from credstack.web import (
+        bulk_issue,
+        credentials,
+        marking,
+        pathway_map,
+        pathways,
+        resources,
+        transfer,
+        verify,
+    )
     from credstack.web.analytics import register as register_analytics
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
@@ -188,4 +197,6 @@ def register(app: FastAPI) -> None:
     register_signin(app)
     register_outcomes(app)
     register_analytics(app)
+    marking.register(app)
+    bulk_issue.register(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)
