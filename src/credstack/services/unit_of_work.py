@@ -23,6 +23,7 @@ from credstack.store.institutions import InstitutionRepository, LearnerRepositor
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
+from credstack.store.shares import ShareRepository
 from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    shares: ShareRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.shares = ShareRepository(self.conn)
         return self
 
     def commit(self) -> None:

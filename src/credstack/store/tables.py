@@ -711,3 +711,24 @@ signin_failures = Table(
     Index("ix_signin_failures_email_client", "email", "client", "failed_at"),
     Index("ix_signin_failures_client", "client", "failed_at"),
 )
+
+# ---- wallet (docs/wallet-and-sharing.md): a learner's share links to one credential each; the
+# secret token is kept only as its SHA-256
+
+share_links = Table(
+    "share_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("award_id", ForeignKey("awards.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("recipient_email", String(320)),  # the employer it is for (lower case), or none
+    Column("created_by", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+    Column("views", Integer, nullable=False, server_default="0"),
+    Column("last_viewed_at", UtcDateTime()),
+    Index("ix_share_links_award", "award_id"),
+    Index("ix_share_links_recipient", "institution_id", "recipient_email"),
+)

@@ -34,6 +34,7 @@ class Action:
 
 ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
     Role.LEARNER: (
+        Action("Your wallet", "/wallet", "Your credentials: download them, and share them through links."),
         Action(
             "Your pathways", "/pathways", "See the stackable pathways and audit your progress towards one."
         ),
@@ -80,6 +81,7 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         Action("Pathways", "/pathways", "Design how micro-credentials stack into certificates and diplomas."),
     ),
     Role.EMPLOYER: (
+        Action("Shared with me", "/shared", "Credentials learners have shared with you, checked live."),
         Action(
             "Verify a credential", "/verify", "Check a candidate's credential: genuine, unchanged, in force."
         ),

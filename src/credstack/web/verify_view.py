@@ -31,6 +31,7 @@ KIND_LABELS = {
     "vc": "Verifiable credential",
 }
 ACHIEVEMENT_TYPES = {"MicroCredential": "Micro-credential"}
+VERDICTS = {"valid": "Valid", "invalid": "Not valid", "undecided": "Could not be decided"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,19 @@ class VerifyView:
     source: str | None
     trusted_as: str | None
     report_json: dict[str, Any]
+
+    @property
+    def outcome(self) -> str:
+        """valid; invalid when a required check failed; undecided when none failed but one could
+        not be checked (e.g. the issuer's status list could not be read)."""
+        if self.verified:
+            return "valid"
+        return "invalid" if any(r.outcome == "failed" for r in self.reasons) else "undecided"
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in one line."""
+        return VERDICTS[self.outcome]
 
     @property
     def proof_ok(self) -> bool:

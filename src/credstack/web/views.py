@@ -165,6 +165,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.partners import register as register_partners
     from credstack.web.session import install as install_sessions
     from credstack.web.signin import register as register_signin
+    from credstack.web.wallet import register as register_wallet
 
     install_sessions(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -178,4 +179,5 @@ def register(app: FastAPI) -> None:
     register_moderation(app)
     register_partners(app)
     register_signin(app)
+    register_wallet(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

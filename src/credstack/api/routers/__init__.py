@@ -18,6 +18,7 @@ def register(app: FastAPI) -> None:
         pathways,
         transfer,
         verify,
+        wallet,
     )
 
     app.include_router(frameworks.router, prefix="/api/v1")
@@ -31,3 +32,4 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(wallet.router, prefix="/api/v1")
