@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -19,16 +20,17 @@ from credstack.services.frameworks import import_framework
 from credstack.services.identity import add_user
 from credstack.services.institutions import ensure_institution, institution_from_settings
 from credstack.services.issuance import IssueRequest, issue_award
+from credstack.services.signin import session_version
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.awards import StoredAward
+from credstack.web.session import COOKIE, SessionCookie
 
 BASE = "https://credstack.test"
 ADA = "ada@example.org"
 BEN = "ben@example.org"
 EMPLOYER = "hiring@harbour.example"
 OTHER_EMPLOYER = "talent@elsewhere.example"
-PASSWORD = "correct horse battery"
 CODES = ("MC-DA-101", "MC-DA-102")
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -71,7 +73,7 @@ def person(
     uow, institution = UnitOfWork(engine), institution_from_settings(settings)
     user_id, granted = add_user(
         uow, institution=institution, email=email, name=email.split("@")[0].capitalize(), roles=list(roles),
-        actor="test", password=password,
+        actor="test",
     )  # fmt: skip
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
@@ -84,13 +86,16 @@ def csrf(client: TestClient, path: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, email: str) -> None:
-    """Sign in through the form (the user exists with PASSWORD)."""
+def sign_in(client: TestClient, who: Principal) -> None:
+    """Be signed in as ``who``: the session cookie the sign-in form would set (the form itself, and
+    its slow password hashing, are tested in tests/web/test_signin.py). ``who`` has no password."""
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    session = {
+        "uid": who.user_id,
+        "iid": who.institution_id,
+        "v": session_version(None),
+        "seen": int(time.time()),
+    }
     client.cookies.clear()
     client.base_url = "https://testserver"  # type: ignore[assignment]  # https install: Secure cookies
-    response = client.post(
-        "/signin",
-        data={"email": email, "password": PASSWORD, "csrf_token": csrf(client, "/signin")},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+    client.cookies.set(COOKIE, SessionCookie(settings.secret_key.get_secret_value()).encode(session))
