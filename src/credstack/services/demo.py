@@ -21,6 +21,7 @@ from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_partners import seed_demo_partners
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.demo_users import seed_demo_users
+from credstack.services.demo_wallet import seed_demo_wallet
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssueRequest, issue_award
@@ -92,6 +93,7 @@ def seed_demo(
     seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
     accounts = seed_demo_users(uow, institution, catalog.learners)
+    seed_demo_wallet(uow, institution, dict(accounts)["learner"])
     return DemoReport(
         institution.name,
         framework.competencies,
