@@ -45,12 +45,13 @@ def wallet_settings(engine: Engine) -> Settings:
 
 
 def seed_catalog(engine: Engine, settings: Settings) -> None:
-    """The demo framework and two published micro-credentials (well under a second)."""
+    """The demo framework, two published micro-credentials and the certificate they stack into
+    (well under a second)."""
     uow, institution = UnitOfWork(engine), institution_from_settings(settings)
     catalog = build_demo_catalog(learner_count=0)
     package = json.dumps(export_case_package(CasePackage(catalog.framework))).encode()
     import_framework(uow, institution=institution, data=package, filename="framework.json", actor="test")
-    parsed = [ParsedAchievement(a.code, a) for a in catalog.achievements if a.code in CODES]
+    parsed = [ParsedAchievement(a.code, a) for a in catalog.achievements if a.code in (*CODES, "CERT-DA")]
     import_achievements(uow, institution=institution, parsed=parsed, actor="test")
 
 

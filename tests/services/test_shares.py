@@ -15,6 +15,7 @@ from credstack.domain.identity import Forbidden
 from credstack.domain.sharing import token_hash
 from credstack.services import shares, wallet
 from credstack.services.institutions import institution_from_settings
+from credstack.services.stacking import save_pathway
 from credstack.services.status import change_status
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
@@ -60,7 +61,9 @@ def test_the_wallet_holds_only_the_learners_own_credentials_newest_first(engine,
 
     later = wallet.wallet(UnitOfWork(engine), institution=institution, principal=ada,
                           now=T0.replace(year=2040))  # fmt: skip
-    assert later[0].status == ("expired" if second.valid_until else "active")
+    assert second.valid_until is not None  # 36 months
+    assert [e.status for e in later] == ["expired", "suspended"]  # a suspension outranks expiry
+    assert [e.status_label for e in later] == ["Expired", "Suspended"]
 
     ben_award = issue(engine, settings, BEN, "MC-DA-102")
     with pytest.raises(NotFound):
@@ -172,3 +175,34 @@ def test_an_employer_sees_only_working_links_made_for_their_email(engine, settin
     assert len(seen(other, T0 + timedelta(hours=1))) == 1
     with pytest.raises(Forbidden, match="employer"):
         shares.shared_with(uow, institution=institution, principal=ada)
+
+
+STACK = b"""\
+id: DA-START
+name: Data analytics starter
+awards: CERT-DA
+requires:
+  all:
+    - achievement: MC-DA-101
+    - achievement: MC-DA-201
+"""
+
+
+def test_the_wallet_names_the_stacks_its_credentials_count_towards(engine, settings):
+    institution = institution_from_settings(settings)
+    save_pathway(UnitOfWork(engine), institution=institution, data=STACK, filename="stack.yaml", actor="test")
+    ada, ben = person(engine, settings, ADA, "learner"), person(engine, settings, BEN, "learner")
+    issue(engine, settings, ADA, "MC-DA-101")
+    issue(engine, settings, BEN, "MC-DA-102")
+
+    def stacks_of(who):
+        entries = wallet.wallet(UnitOfWork(engine), institution=institution, principal=who)
+        return wallet.stacks(UnitOfWork(engine), institution=institution, entries=entries)
+
+    [stack] = stacks_of(ada)
+    assert (stack.code, stack.held, stack.map_href) == (
+        "DA-START",
+        ("MC-DA-101",),
+        "/wallet/pathways#pathway-DA-START",
+    )
+    assert stacks_of(ben) == []

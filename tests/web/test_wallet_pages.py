@@ -105,7 +105,7 @@ def test_the_wallet_shows_only_the_learners_credentials_with_status_and_download
     assert page.text.index(awards["ada-102"].public_id) < page.text.index(
         awards["ada-101"].public_id
     )  # newest first
-    assert 'href="/wallet/pathways">Pathway map</a>' in page.text
+    assert 'href="/wallet/pathways">Pathway map of every stack</a>' in page.text
 
     own = client.get(f"/wallet/credentials/{awards['ada-101'].public_id}/credential.json")
     assert own.status_code == 200 and json.loads(own.content)["id"].endswith(awards["ada-101"].public_id)

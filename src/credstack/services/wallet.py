@@ -16,6 +16,8 @@ from credstack.domain.identity import Principal, Role
 from credstack.domain.institution import Institution
 from credstack.services.credential_files import issuer_name
 from credstack.services.partners import member
+from credstack.services.pathway_views import list_pathways
+from credstack.services.stacking import stored_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.awards import StoredAward
 
@@ -85,3 +87,30 @@ def own_award(
     if award is None or learner_id is None or award.learner_id != learner_id:
         raise NotFound("credential in your wallet", public_id)
     return award
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A pathway the learner's credentials count towards (or that one of them completed)."""
+
+    code: str
+    name: str
+    awards: str  # the achievement the pathway awards
+    held: tuple[str, ...]  # the codes of the learner's credentials it names
+
+    @property
+    def map_href(self) -> str:
+        return f"/wallet/pathways#pathway-{self.code}"
+
+
+def stacks(uow: UnitOfWork, *, institution: Institution, entries: list[WalletEntry]) -> list[Stack]:
+    """The pathways that name an achievement the learner holds, or award one, by name."""
+    held = {e.award.achievement_code for e in entries if e.status != "revoked"}
+    found = []
+    for stored in list_pathways(uow, institution):
+        pathway = stored_pathway(stored)
+        named = {n.achievement for n in pathway.nodes() if n.achievement}
+        hits = tuple(sorted(named & held))
+        if hits or pathway.awards in held:
+            found.append(Stack(stored.code, stored.name, pathway.awards, hits))
+    return sorted(found, key=lambda s: s.name)
