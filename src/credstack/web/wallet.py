@@ -37,7 +37,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}  # th
 
 
 def clock() -> datetime:
-    """Now; tests replace it (``app.dependency_overrides``-free: they patch this function)."""
+    """Now (the tests of expiry replace this function)."""
     return datetime.now(UTC)
 
 
@@ -174,7 +174,7 @@ def _gone(request: Request) -> HTMLResponse:
 
 
 def _open(
-    request: Request, uow: UnitOfWork, institution: Institution, token: str, viewer: str | None, count: bool
+    uow: UnitOfWork, institution: Institution, token: str, viewer: str | None, count: bool
 ) -> SharedCredential | None:
     try:
         return shares.open_share(
@@ -195,7 +195,7 @@ def share_page(
     institution: ProfileDep,
 ) -> HTMLResponse:
     """The shared credential, verified now, with its downloads and a QR code of this link."""
-    found = _open(request, uow, institution, token, viewer.email if viewer else None, count=True)
+    found = _open(uow, institution, token, viewer.email if viewer else None, count=True)
     if found is None:
         return _gone(request)
     link = share_url(settings.base_url, token)
@@ -221,7 +221,7 @@ def share_download(
     request: Request, token: str, fmt: str, uow: UowDep, settings: SettingsDep, institution: ProfileDep
 ) -> Response:
     """A download of the shared credential, while the link works (not counted as a view)."""
-    found = _open(request, uow, institution, token, None, count=False)
+    found = _open(uow, institution, token, None, count=False)
     if found is None:
         return _gone(request)
     return credential_download(uow, settings=settings, award=found.award, fmt=fmt)
