@@ -17,6 +17,9 @@ from sqlalchemy import Engine
 
 from credstack.api.app import create_app
 from credstack.domain.identity import Principal
+from credstack.services.institutions import institution_from_settings
+from credstack.services.status import change_status
+from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.awards import StoredAward
 from credstack.web import wallet as wallet_views
@@ -191,7 +194,7 @@ def test_bad_share_input_is_named_and_makes_nothing(client, people, awards):
     assert other.status_code == 404
 
 
-def test_an_employer_sees_only_what_was_shared_with_them(client, people, awards):
+def test_an_employer_sees_only_what_was_shared_with_them(client, people, awards, engine):
     sign_in(client, people[ADA])
     make_share(client, awards["ada-101"].public_id, recipient=EMPLOYER.upper())
     make_share(client, awards["ada-102"].public_id, recipient=OTHER_EMPLOYER)
@@ -212,6 +215,13 @@ def test_an_employer_sees_only_what_was_shared_with_them(client, people, awards)
     assert share_id is not None
     assert client.get(f"/shared/{share_id.group(1)}/credential.json").status_code == 200
     assert client.get(f"/shared/{newest.group(1)}/credential.json").status_code == 404
+
+    change_status(
+        UnitOfWork(engine), institution=institution_from_settings(client.app.state.settings),
+        award=awards["ada-101"].public_id, action="revoke", reason="issued in error", actor="registrar",
+    )  # fmt: skip
+    words = text(client.get("/shared").text)  # the credential, revoked since it was shared, fails live
+    assert "Verification: Not valid" in words and "Revocation and suspension" in words
 
     sign_in(client, people[OTHER_EMPLOYER])
     other = client.get("/shared").text
