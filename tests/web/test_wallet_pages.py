@@ -137,6 +137,9 @@ def test_a_share_link_is_shown_once_counts_views_and_is_gone_once_revoked(client
         assert page.status_code == 200
     words = text(page.text)
     assert "Ada Lovelace" in words and "Verification: Valid" in words
+    assert (
+        "Signature Passed" in words and "Revocation and suspension Passed" in words
+    )  # every check, status list read
     assert ADA not in page.text  # the learner's email stays private
     assert qr_svg(link, label="QR code of this share link") in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
