@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.credentials.verifier import Check, Report, issuer_id
-from credstack.services.verify_requests import Verification
+from credstack.services.verify_requests import Verification, verdict
 
 CHECK_LABELS = {
     "parse": "Reading the credential",
@@ -31,6 +31,7 @@ KIND_LABELS = {
     "vc": "Verifiable credential",
 }
 ACHIEVEMENT_TYPES = {"MicroCredential": "Micro-credential"}
+OUTCOMES = {"valid": "valid", "invalid": "invalid", "unknown": "undecided"}
 VERDICTS = {"valid": "Valid", "invalid": "Not valid", "undecided": "Could not be decided"}
 
 
@@ -76,14 +77,7 @@ class VerifyView:
     source: str | None
     trusted_as: str | None
     report_json: dict[str, Any]
-
-    @property
-    def outcome(self) -> str:
-        """valid; invalid when a required check failed; undecided when none failed but one could
-        not be checked (e.g. the issuer's status list could not be read)."""
-        if self.verified:
-            return "valid"
-        return "invalid" if any(r.outcome == "failed" for r in self.reasons) else "undecided"
+    outcome: str = "invalid"  # valid | invalid (a required check failed) | undecided (one could not be made)
 
     @property
     def verdict(self) -> str:
@@ -193,4 +187,5 @@ def verify_view(found: Verification) -> VerifyView:
         source=found.source,
         trusted_as=found.trusted_as,
         report_json=report.as_json(),
+        outcome=OUTCOMES[verdict(report)],
     )

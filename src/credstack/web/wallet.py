@@ -41,9 +41,14 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
-def _verdict(uow: UnitOfWork, settings: Settings, institution: Institution, award: StoredAward) -> VerifyView:
-    """The live verification of a stored credential: signature, dates, status list, issuer."""
-    return verify_view(verify_award(uow, settings=settings, institution=institution, award=award))
+def _verdict(
+    uow: UnitOfWork, settings: Settings, institution: Institution, award: StoredAward, verifier: str | None
+) -> VerifyView:
+    """The live verification of a shared credential: signature, dates, status list, issuer."""
+    found = verify_award(
+        uow, settings=settings, institution=institution, award=award, verifier_email=verifier
+    )
+    return verify_view(found)
 
 
 def _private(response: HTMLResponse) -> HTMLResponse:
@@ -205,7 +210,7 @@ def share_page(
             "share.html",
             institution,
             c=credential_view(found.award, settings, now=clock()),
-            v=_verdict(uow, settings, institution, found.award),
+            v=_verdict(uow, settings, institution, found.award, viewer.email if viewer else None),
             share=found.share,
             link=link,
             token=token,
@@ -242,7 +247,11 @@ def shared_page(
     principal.require(Role.EMPLOYER)
     found = shares.shared_with(uow, institution=institution, principal=principal, clock=clock)
     items = [
-        (f, credential_view(f.award, settings, now=clock()), _verdict(uow, settings, institution, f.award))
+        (
+            f,
+            credential_view(f.award, settings, now=clock()),
+            _verdict(uow, settings, institution, f.award, principal.email),
+        )
         for f in found
     ]
     return _private(render(request, "shared.html", institution, items=items, nav="shared"))

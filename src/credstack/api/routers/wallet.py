@@ -97,6 +97,8 @@ def shared_with_me(
     found = shares.shared_with(uow, institution=institution, principal=principal)
     out = []
     for f in found:
-        checked = verify_award(uow, settings=settings, institution=institution, award=f.award)
+        checked = verify_award(
+            uow, settings=settings, institution=institution, award=f.award, verifier_email=principal.email
+        )
         out.append(SharedOut.of(f, settings, ReportOut.of(checked.report)))
     return out
