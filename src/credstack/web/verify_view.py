@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.credentials.verifier import Check, Report, issuer_id
-from credstack.services.verify_requests import Verification, verdict
+from credstack.services.verify_requests import Verification
 
 CHECK_LABELS = {
     "parse": "Reading the credential",
@@ -31,7 +31,6 @@ KIND_LABELS = {
     "vc": "Verifiable credential",
 }
 ACHIEVEMENT_TYPES = {"MicroCredential": "Micro-credential"}
-OUTCOMES = {"valid": "valid", "invalid": "invalid", "unknown": "undecided"}
 VERDICTS = {"valid": "Valid", "invalid": "Not valid", "undecided": "Could not be decided"}
 
 
@@ -173,6 +172,15 @@ def summary(document: dict[str, Any] | None, recorded_learner: str | None = None
     )
 
 
+def verdict_outcome(report: Report) -> str:
+    """valid; invalid when a required check failed (whatever else could not be checked);
+    undecided when none failed but one could not be made (e.g. a status list out of reach)."""
+    if report.verified:
+        return "valid"
+    failed = any(c.passed is False for c in report.checks if c.level == "error")
+    return "invalid" if failed or not report.checks else "undecided"
+
+
 def verify_view(found: Verification) -> VerifyView:
     report: Report = found.report
     rows = [check_row(c) for c in report.checks]
@@ -187,5 +195,5 @@ def verify_view(found: Verification) -> VerifyView:
         source=found.source,
         trusted_as=found.trusted_as,
         report_json=report.as_json(),
-        outcome=OUTCOMES[verdict(report)],
+        outcome=verdict_outcome(report),
     )
