@@ -37,6 +37,8 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 DEMO_LEARNERS = 130  # enough for the demo's submissions still being marked (learners 127-130)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+
+
 def missing(reason: str) -> None:
     """Skip, or fail when the browser is required (CI)."""
     if os.environ.get("CREDSTACK_REQUIRE_BROWSER") == "1":

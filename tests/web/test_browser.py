@@ -28,6 +28,8 @@ from tests.api.builders import PROPORTION, seed
 pytestmark = [pytest.mark.browser, pytest.mark.interop, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
 @dataclass(frozen=True)
 class Site:
     url: str
@@ -225,7 +227,7 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
     page.get_by_role("link", name="Verify this credential").click()
     page.wait_for_url("**/verify?url=*")
     verdict = page.locator(".verdict")
-    assert verdict.get_by_role("heading", level=1).inner_text() == "Verified"
+    assert verdict.get_by_role("heading", level=1).inner_text() == "Valid"
     assert "genuine and in force" in verdict.inner_text()
     assert "Trusted issuer: Browser Test College (this institution)" in page.locator(".trust").inner_text()
     summary = page.locator(".verify-summary").inner_text()
@@ -245,7 +247,7 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
     _shot(page, "verify-form-1280")
     page.get_by_role("button", name="Verify file").click()
     page.wait_for_load_state()
-    assert page.locator("#verdict-title").inner_text() == "Verified"
+    assert page.locator("#verdict-title").inner_text() == "Valid"
     assert "PNG badge · from katherine-badge.png" in page.locator(".verdict__meta").inner_text()
     _shot(page, "verify-upload-png-1280")
     page.close()
@@ -259,13 +261,13 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
     plain.get_by_label("Credential file").set_input_files(str(badge))
     plain.get_by_role("button", name="Verify file").click()
     plain.wait_for_load_state()
-    assert plain.locator("#verdict-title").inner_text() == "Verified"
+    assert plain.locator("#verdict-title").inner_text() == "Valid"
     context.close()
 
     # a phone: the verdict, and a tampered credential's
     phone = browser.new_page(viewport={"width": 375, "height": 800})
     phone.goto(by_url)
-    assert phone.locator("#verdict-title").inner_text() == "Verified"
+    assert phone.locator("#verdict-title").inner_text() == "Valid"
     _no_horizontal_overflow(phone)
     _shot(phone, "verify-by-url-375")
     tampered = award["credential"]
@@ -274,7 +276,7 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
     phone.get_by_label("Credential JSON or VC-JWT").fill(json.dumps(tampered))
     phone.get_by_role("button", name="Verify pasted credential").click()
     phone.wait_for_load_state()
-    assert phone.locator("#verdict-title").inner_text() == "Not verified"
+    assert phone.locator("#verdict-title").inner_text() == "Not valid"
     assert "Signature:" in phone.locator(".verdict__reasons").inner_text()
     _no_horizontal_overflow(phone)
     _shot(phone, "verify-tampered-375")

@@ -121,8 +121,8 @@ def test_the_verify_button_of_a_credential_page_shows_verified(
     response = client.get(unescape(link.group(1)))
     assert response.status_code == 200
     html = response.text
-    assert verdict(html) == "Verified"
-    assert "<title>Verified: Ratio reasoning · Test Institute</title>" in html
+    assert verdict(html) == "Valid"
+    assert "<title>Valid: Ratio reasoning · Test Institute</title>" in html
     text = _text(html)
     for expected in (
         "This credential is genuine and in force",
@@ -155,14 +155,14 @@ def test_an_uploaded_badge_shows_verified(
     badge = client.get(f"/api/v1/awards/{award['id']}/credential.{fmt}").content
     response = client.post("/verify", files={"file": (f"badge.{fmt}", badge, media_type)})
     assert response.status_code == 200
-    assert verdict(response.text) == "Verified"
+    assert verdict(response.text) == "Valid"
     assert f"Open Badges 3.0 · {fmt.upper()} badge · from badge.{fmt}" in _text(response.text)
 
 
 def test_a_pasted_jwt_shows_verified(client: TestClient, award: dict[str, Any]) -> None:
     token = client.get(f"/api/v1/awards/{award['id']}/credential.jwt").text
     response = client.post("/verify", data={"text": f"\n {token} \n"})
-    assert verdict(response.text) == "Verified"
+    assert verdict(response.text) == "Valid"
     assert "Open Badges 3.0 · VC-JWT" in _text(response.text)
 
 
@@ -174,7 +174,7 @@ def test_a_tampered_credential_is_not_verified_and_not_vouched_for(
     response = client.post("/verify", data={"text": json.dumps(tampered)})
     assert response.status_code == 200
     html = response.text
-    assert verdict(html) == "Not verified"
+    assert verdict(html) == "Not valid"
     text = _text(html)
     assert "Do not rely on this credential, for this reason: Signature: the signature does not match" in text
     assert "Signature Failed Required" in checks(html)
@@ -187,7 +187,7 @@ def test_a_tampered_credential_is_not_verified_and_not_vouched_for(
 def test_a_revoked_credential_says_so(client: TestClient, award: dict[str, Any]) -> None:
     client.post(f"/api/v1/awards/{award['id']}/revoke", json={"reason": "Plagiarised project"})
     html = client.get("/verify", params={"url": award["url"]}).text
-    assert verdict(html) == "Not verified"
+    assert verdict(html) == "Not valid"
     assert "Revocation and suspension: revoked" in _text(html)
     assert "Revocation and suspension Failed Required" in checks(html)
     assert "Signature Passed Required" in checks(html)
@@ -196,7 +196,7 @@ def test_a_revoked_credential_says_so(client: TestClient, award: dict[str, Any])
 def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Path) -> None:
     sample = (shared / EXPIRED).read_text()
     html = client.post("/verify", data={"text": sample}).text
-    assert verdict(html) == "Not verified"
+    assert verdict(html) == "Not valid"
     text = _text(html)
     assert "Validity dates: expired on 2021-01-01T00:00:00Z" in text
     assert "Achievement Python Data Wrangling (Micro-credential)" in text
@@ -225,7 +225,7 @@ def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Pa
 def test_a_remote_url_is_not_fetched(client: TestClient) -> None:
     url = "https://credentials.example.edu/credentials/mc-01"
     html = client.get("/verify", params={"url": url}).text
-    assert verdict(html) == "Not verified"
+    assert verdict(html) == "Not valid"
     assert f"Reading the credential: not fetched: {url} is not on this site" in _text(html)
     assert f'value="{url}"' in html  # the address stays in its field
 

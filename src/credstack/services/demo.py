@@ -24,6 +24,7 @@ from credstack.services.demo_pricing import seed_demo_pricing
 from credstack.services.demo_resources import seed_demo_resources
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.demo_users import seed_demo_users
+from credstack.services.demo_wallet import seed_demo_wallet
 from credstack.services.frameworks import import_framework
 from credstack.services.institutions import ensure_institution
 from credstack.services.issuance import IssueRequest, issue_award
@@ -98,6 +99,7 @@ def seed_demo(
     seed_demo_resources(uow, institution)
     accounts = seed_demo_users(uow, institution, catalog.learners)
     seed_demo_pricing(uow, institution, catalog.learners[:AWARDED_LEARNERS])
+    seed_demo_wallet(uow, institution, dict(accounts)["learner"])
     return DemoReport(
         institution.name,
         framework.competencies,

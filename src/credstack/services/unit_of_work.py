@@ -27,6 +27,7 @@ from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.pricing import PricingRepository
 from credstack.store.resources import ResourceRepository
+from credstack.store.shares import ShareRepository
 from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
@@ -56,6 +57,7 @@ class UnitOfWork:
     pricing: PricingRepository
     analytics: AnalyticsRepository
     resources: ResourceRepository
+    shares: ShareRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -86,6 +88,7 @@ class UnitOfWork:
         self.pricing = PricingRepository(self.conn)
         self.analytics = AnalyticsRepository(self.conn)
         self.resources = ResourceRepository(self.conn)
+        self.shares = ShareRepository(self.conn)
         return self
 
     def commit(self) -> None:

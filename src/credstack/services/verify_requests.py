@@ -1,7 +1,8 @@
 """Verify what someone hands us: bytes (a file, pasted JSON or JWT) or a URL.
 
-Our own credential URLs (``{base_url}/credentials/{id}``, and its downloads) are answered from
-the store, never over HTTP. Other URLs are fetched only when the install allows remote fetching,
+Our own credential URLs (``{base_url}/credentials/{id}``, and its downloads) and share links
+(``{base_url}/s/{token}``, while the link works; each counts as a view) are answered from the
+store, never over HTTP. Other URLs are fetched only when the install allows remote fetching,
 and then only over https, without redirects, from public addresses, within a timeout and 2 MB.
 A URL that is not fetched gives a report that says why, like any other unreadable input.
 """
@@ -21,12 +22,18 @@ from credstack.domain.institution import Institution
 from credstack.services.credential_files import render_award
 from credstack.services.outcomes import record_verification
 from credstack.services.remote import MAX_BYTES, NotFetched, fetch_remote, too_large
+from credstack.services.shares import ShareUnavailable, open_share
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verification import environment, verify_bytes
 from credstack.settings import Settings
+from credstack.store.awards import StoredAward
 
 OWN_PATH = re.compile(
     r"^/(?:credentials|api/v1/awards)/(?P<id>[0-9a-f-]{36})(?:/credential\.(?P<fmt>json|jwt|png|svg))?/?$"
+)
+SHARE_PATH = re.compile(r"^/s/(?P<token>[A-Za-z0-9_-]+)(?:/credential\.(?P<fmt>json|jwt|png|svg))?/?$")
+SHARE_GONE = (
+    "this share link does not work (it may have expired or been revoked): ask its holder for a new one"
 )
 
 
@@ -102,7 +109,7 @@ def verify_url(
     """Verify the credential at ``url``: from the store when it is ours, else fetched if allowed."""
     url = url.strip()
     try:
-        data = own_credential(uow, settings=settings, url=url)
+        data = own_credential(uow, settings=settings, url=url, institution=institution)
         if data is None:
             data = fetch_remote(url, settings=settings, transport=transport)
     except NotFetched as exc:
@@ -114,21 +121,33 @@ def verify_url(
     )
 
 
-def own_credential(uow: UnitOfWork, *, settings: Settings, url: str) -> bytes | None:
-    """The credential at one of this install's URLs, from the store; None for other URLs."""
+def own_credential(
+    uow: UnitOfWork, *, settings: Settings, url: str, institution: Institution | None = None
+) -> bytes | None:
+    """The credential at one of this install's URLs (a credential's or, given the institution, a
+    share link's), from the store; None for other URLs."""
     base = settings.base_url.rstrip("/")
     if not url.startswith(base + "/"):
         return None
     path = urlsplit(url).path[len(urlsplit(base).path) :]
     match = OWN_PATH.match(path)
-    if match is None:
+    shared = SHARE_PATH.match(path) if institution is not None else None
+    if shared is not None and institution is not None:
+        try:
+            award = open_share(uow, institution=institution, token=shared["token"]).award
+        except ShareUnavailable:
+            raise NotFetched(SHARE_GONE) from None
+        fmt = shared["fmt"]
+    elif match is None:
         raise NotFetched(f"{url} is on this site but is not a credential's address")
-    with uow:
-        award = uow.awards.by_public_id(match["id"])
-    if award is None:
-        raise NotFetched(f"this institution has issued no credential {match['id']}")
+    else:
+        with uow:
+            found = uow.awards.by_public_id(match["id"])
+        if found is None:
+            raise NotFetched(f"this institution has issued no credential {match['id']}")
+        award, fmt = found, match["fmt"]
     try:
-        return render_award(uow, settings=settings, award=award, fmt=match["fmt"] or "json")
+        return render_award(uow, settings=settings, award=award, fmt=fmt or "json")
     except DomainError as exc:  # e.g. no VC-JWT from a compromised key
         raise NotFetched(str(exc)) from None
 
@@ -150,3 +169,20 @@ def recorded_learner(uow: UnitOfWork, *, settings: Settings, report: Report) -> 
         return {k: v for k, v in d.items() if k != "proof"}
 
     return award.learner_name if content(award.credential) == content(document) else None
+
+
+def verify_award(
+    uow: UnitOfWork,
+    *,
+    settings: Settings,
+    institution: Institution,
+    award: StoredAward,
+    verifier_email: str | None = None,
+) -> Verification:
+    """A shared award verified now, as anyone would (signature, dates, the status list read);
+    counted as a verification through a share (by ``verifier_email`` when signed in)."""
+    data = render_award(uow, settings=settings, award=award, fmt="json")
+    return verify_data(
+        uow, settings=settings, institution=institution, data=data, channel="share",
+        verifier_email=verifier_email,
+    )  # fmt: skip

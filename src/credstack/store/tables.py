@@ -1065,3 +1065,25 @@ learning_resources = Table(
     Index("ix_learning_resources_achievement", "achievement_id"),
     Index("ix_learning_resources_competency", "institution_id", "competency"),
 )
+
+
+# ---- wallet (docs/wallet-and-sharing.md): a learner's share links to one credential each; the
+# secret token is kept only as its SHA-256
+
+share_links = Table(
+    "share_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("award_id", ForeignKey("awards.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("recipient_email", String(320)),  # the employer it is for (lower case), or none
+    Column("created_by", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+    Column("views", Integer, nullable=False, server_default="0"),
+    Column("last_viewed_at", UtcDateTime()),
+    Index("ix_share_links_award", "award_id"),
+    Index("ix_share_links_recipient", "institution_id", "recipient_email"),
+)

@@ -27,6 +27,7 @@ from credstack.store.awards import StoredAward
 from credstack.web import presenters
 from credstack.web.credential_view import ACTION_LABELS, credential_view
 from credstack.web.issue_form import IssueFormDep, field_errors
+from credstack.web.qr import qr_svg
 from credstack.web.views import PageRoute, ProfileDep, render
 
 ACTOR = "web"  # until sign-in: issuing and status changes will require the registrar role
@@ -104,6 +105,7 @@ def _credential_page(
         institution,
         status_code,
         c=view,
+        qr=qr_svg(view.url, label="QR code of this credential's address"),
         action_labels=ACTION_LABELS,
         done=request.query_params.get("done"),
         **extra,

@@ -34,6 +34,7 @@ class Action:
 
 ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
     Role.LEARNER: (
+        Action("Your wallet", "/wallet", "Your credentials: download them, and share them through links."),
         Action(
             "Your pathways",
             "/wallet/pathways",
@@ -105,6 +106,7 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         ),
     ),
     Role.EMPLOYER: (
+        Action("Shared with me", "/shared", "Credentials learners have shared with you, checked live."),
         Action(
             "Verify a credential", "/verify", "Check a candidate's credential: genuine, unchanged, in force."
         ),

@@ -43,6 +43,11 @@ def _verify_page(
     )
 
 
+def _is_link(text: str) -> bool:
+    text = text.strip()
+    return text.startswith(("https://", "http://")) and not any(c.isspace() for c in text)
+
+
 @pages.get("/verify", name="verify")
 def verify_page(
     request: Request, uow: UowDep, settings: SettingsDep, institution: ProfileDep, url: str = ""
@@ -70,6 +75,8 @@ def verify_submitted(
         found = verify_data(
             uow, settings=settings, institution=institution, data=data, source=file.filename if file else None
         )
+    elif _is_link(text):  # a credential's or a share link's address pasted in the text box
+        found = verify_url(uow, settings=settings, institution=institution, url=text)
     elif text.strip():
         found = verify_data(uow, settings=settings, institution=institution, data=text.encode(), source=None)
     elif url.strip():

@@ -31,6 +31,7 @@ KIND_LABELS = {
     "vc": "Verifiable credential",
 }
 ACHIEVEMENT_TYPES = {"MicroCredential": "Micro-credential"}
+VERDICTS = {"valid": "Valid", "invalid": "Not valid", "undecided": "Could not be decided"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,12 @@ class VerifyView:
     source: str | None
     trusted_as: str | None
     report_json: dict[str, Any]
+    outcome: str = "invalid"  # valid | invalid (a required check failed) | undecided (one could not be made)
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in one line."""
+        return VERDICTS[self.outcome]
 
     @property
     def proof_ok(self) -> bool:
@@ -165,6 +172,15 @@ def summary(document: dict[str, Any] | None, recorded_learner: str | None = None
     )
 
 
+def verdict_outcome(report: Report) -> str:
+    """valid; invalid when a required check failed (whatever else could not be checked);
+    undecided when none failed but one could not be made (e.g. a status list out of reach)."""
+    if report.verified:
+        return "valid"
+    failed = any(c.passed is False for c in report.checks if c.level == "error")
+    return "invalid" if failed or not report.checks else "undecided"
+
+
 def verify_view(found: Verification) -> VerifyView:
     report: Report = found.report
     rows = [check_row(c) for c in report.checks]
@@ -179,4 +195,5 @@ def verify_view(found: Verification) -> VerifyView:
         source=found.source,
         trusted_as=found.trusted_as,
         report_json=report.as_json(),
+        outcome=verdict_outcome(report),
     )

@@ -178,6 +178,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.registrar import register as register_registrar
     from credstack.web.session import install as install_sessions
     from credstack.web.signin import register as register_signin
+    from credstack.web.wallet import register as register_wallet
 
     install_sessions(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -199,4 +200,5 @@ def register(app: FastAPI) -> None:
     register_analytics(app)
     marking.register(app)
     bulk_issue.register(app)
+    register_wallet(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

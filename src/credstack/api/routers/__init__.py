@@ -23,6 +23,7 @@ def register(app: FastAPI) -> None:
         resources,
         transfer,
         verify,
+        wallet,
     )
 
     app.include_router(frameworks.router, prefix="/api/v1")
@@ -41,3 +42,4 @@ def register(app: FastAPI) -> None:
     app.include_router(registrar.router, prefix="/api/v1")
     app.include_router(analytics.router, prefix="/api/v1")
     app.include_router(resources.router, prefix="/api/v1")
+    app.include_router(wallet.router, prefix="/api/v1")
