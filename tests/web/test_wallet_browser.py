@@ -79,7 +79,7 @@ def as_user(chromium: Any, url: str, settings: Settings, who: Principal) -> Any:
     return context.new_page()
 
 
-def test_share_with_the_keyboard_then_the_employer_sees_it(browser: Any, site: Any) -> None:  # noqa: F811
+def test_share_with_the_keyboard_then_the_employer_sees_it(browser: Any, site: Any) -> None:
     url, settings, people = site
     page = as_user(browser, url, settings, people[ADA])
     page.goto(url + "/wallet")
