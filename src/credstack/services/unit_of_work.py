@@ -21,6 +21,7 @@ from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.oauth import OAuthRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.signin import SigninFailureRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    oauth: OAuthRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.oauth = OAuthRepository(self.conn)
         return self
 
     def commit(self) -> None:

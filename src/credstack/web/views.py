@@ -162,6 +162,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
+    from credstack.web.oauth import register as register_oauth
     from credstack.web.partners import register as register_partners
     from credstack.web.session import install as install_sessions
     from credstack.web.signin import register as register_signin
@@ -178,4 +179,5 @@ def register(app: FastAPI) -> None:
     register_moderation(app)
     register_partners(app)
     register_signin(app)
+    register_oauth(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)
