@@ -14,12 +14,14 @@ from credstack.services.oauth import CREDENTIAL_READ, CREDENTIAL_UPSERT, PROFILE
 from tests.api.ob3_builders import (
     API,
     BASE,
+    PASSWORD,
     REDIRECT,
     add_learner,
     authorize_params,
     basic,
     connect,
     consent,
+    csrf,
     hidden_fields,
     ob3_client,
     pkce,
@@ -61,6 +63,7 @@ def test_a_wallet_connects_and_works_with_the_learners_own_credentials(engine):
         params = authorize_params(registered["client_id"], challenge, f"{CREDENTIAL_READ} {PROFILE_READ}")
         page = client.get(f"{API}/oauth/authorize", params=params)
         assert page.status_code == 200
+        assert page.headers["x-frame-options"] == "DENY"
         assert "Allow Example Wallet to use your account?" in page.text
         assert "Read the credentials you hold here" in page.text and "Read your profile" in page.text
         assert "Change your profile" not in page.text and "wallet.example" in page.text
@@ -287,7 +290,15 @@ def test_the_consent_page_needs_a_signed_in_user_and_its_form_a_csrf_token(engin
         params = authorize_params(registered["client_id"], pkce()[1])
         page = client.get(f"{API}/oauth/authorize", params=params)
         assert page.status_code == 303 and page.headers["location"].startswith("/signin?next=")
-        sign_in(client, ADA)
+        # signing in from there comes back to the consent page, the request intact
+        next_path = parse_qs(urlsplit(page.headers["location"]).query)["next"][0]
+        form = client.get(page.headers["location"]).text
+        signed = client.post("/signin", data={"email": ADA, "password": PASSWORD, "next": next_path,
+                                              "csrf_token": csrf(form)})  # fmt: skip
+        assert signed.status_code == 303 and signed.headers["location"] == next_path
+        back = client.get(signed.headers["location"])
+        assert back.status_code == 200 and "Allow Example Wallet" in back.text
+        assert hidden_fields(back.text)["code_challenge"] == params["code_challenge"]
         form = hidden_fields(client.get(f"{API}/oauth/authorize", params=params).text)
         forged = client.post(
             f"{API}/oauth/authorize", data={**form, "csrf_token": "forged", "decision": "allow"}

@@ -214,3 +214,15 @@ def test_following_next_from_first_visits_every_page_once(total, limit, data):
     somewhere = data.draw(st.integers(0, max(0, total - 1)))
     back = rels(somewhere).get("prev")
     assert back == (max(0, somewhere - limit) if somewhere > 0 else None)
+
+
+def test_an_install_on_plain_http_says_the_oauth_endpoints_need_https(engine):
+    from credstack.api.app import create_app
+    from tests.api.ob3_builders import settings_for
+
+    settings = settings_for(engine).model_copy(update={"base_url": "http://college.example"})
+    with TestClient(create_app(settings, engine=engine), base_url="http://college.example") as client:
+        for path in ("/oauth/register", "/oauth/token"):
+            response = client.post(f"{API}{path}", json={})
+            assert response.status_code == 400
+            assert "CREDSTACK_BASE_URL" in response.json()["imsx_description"]

@@ -86,10 +86,10 @@ def learner_credentials(
         learner = uow.learners.by_email(institution_id, principal.email)
         awards = uow.awards.for_learner(learner[0]) if learner else []
         held = uow.oauth.held_credentials(principal.user_id)
-    items = [_Item(a.issued_at, a.public_id, a.credential, None) for a in awards]
+    items = [_Item(a.issued_at, f"award:{a.id:012d}", a.credential, None) for a in awards]
     own = {str(a.credential.get("id")) for a in awards}
     items += [
-        _Item(h.updated_at, f"held:{h.id}", h.document, h.compact_jws)
+        _Item(h.updated_at, f"held:{h.id:012d}", h.document, h.compact_jws)
         for h in held
         if h.credential_id not in own
     ]

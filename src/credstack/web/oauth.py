@@ -47,7 +47,7 @@ async def authorize_page(
     answer = await run_in_threadpool(oauth.consent, uow, institution=institution, request=found, user=user)
     if isinstance(answer, oauth.OAuthResponse):
         return _refused(request, answer)
-    return render(
+    page = render(
         request,
         "oauth_consent.html",
         None,
@@ -57,6 +57,11 @@ async def authorize_page(
         user=user,
         action=AUTHORIZE,
     )
+    # the consent must be the learner's own click: never inside another site's frame
+    page.headers["X-Frame-Options"] = "DENY"
+    page.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    page.headers["Cache-Control"] = "no-store"
+    return page
 
 
 @pages.post(AUTHORIZE)

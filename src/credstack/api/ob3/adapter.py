@@ -15,10 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from authlib.common.security import is_secure_transport
 from authlib.oauth2.rfc6749 import JsonPayload, JsonRequest, OAuth2Payload, OAuth2Request
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from credstack.domain.errors import InvalidInput, Problem
 from credstack.services.oauth import OAuthResponse
 
 
@@ -71,7 +73,14 @@ class _JsonPayload(JsonPayload):  # type: ignore[misc]
 
 def _uri(request: Request, base_url: str) -> str:
     query = f"?{request.url.query}" if request.url.query else ""
-    return base_url.rstrip("/") + request.url.path + query
+    uri = base_url.rstrip("/") + request.url.path + query
+    if not is_secure_transport(uri):  # Authlib's own rule (RFC 6749 §3.1): https, or loopback
+        raise InvalidInput(
+            Problem(
+                "CREDSTACK_BASE_URL", "the OAuth endpoints need an https base URL (or a loopback address)"
+            )
+        )
+    return uri
 
 
 async def oauth_request(request: Request, base_url: str, *, drop: tuple[str, ...] = ()) -> OAuth2Request:
