@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from credstack.credentials.errors import CredentialError
 from credstack.credentials.inputs import read_input
 from credstack.credentials.jwt_vc import peek
@@ -170,14 +172,20 @@ def upsert_credential(
         institution_id, _ = ensure_institution(uow, institution)
         found = uow.oauth.held_credential(principal.user_id, credential_id)
         if found is None:
-            uow.oauth.add_held_credential(
-                institution_id=institution_id,
-                user_id=principal.user_id,
-                at=now,
-                credential_id=credential_id,
-                **values,
-            )
-        else:
+            try:
+                with uow.conn.begin_nested():
+                    uow.oauth.add_held_credential(
+                        institution_id=institution_id,
+                        user_id=principal.user_id,
+                        at=now,
+                        credential_id=credential_id,
+                        **values,
+                    )
+            except IntegrityError:  # the same credential stored at the same moment: replace it
+                found = uow.oauth.held_credential(principal.user_id, credential_id)
+                if found is None:
+                    raise
+        if found is not None:
             uow.oauth.replace_held_credential(found.id, at=now, **values)
         uow.audit.record(
             actor=principal.actor,
