@@ -18,6 +18,7 @@ from rich.console import Console
 
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
+from credstack.cli_outcomes import outcomes_app
 from credstack.cli_partners import partners_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
@@ -55,6 +56,7 @@ app.add_typer(audit_log_app, name="audit-log")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(governance_app, name="governance")
 app.add_typer(partners_app, name="partners")
+app.add_typer(outcomes_app, name="outcomes")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -22,6 +22,7 @@ from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.oauth import OAuthRepository
+from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.signin import SigninFailureRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
     oauth: OAuthRepository
+    outcomes: OutcomesRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -77,6 +79,7 @@ class UnitOfWork:
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
         self.oauth = OAuthRepository(self.conn)
+        self.outcomes = OutcomesRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -38,8 +38,18 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
             "Your pathways", "/pathways", "See the stackable pathways and audit your progress towards one."
         ),
         Action("Verify a credential", "/verify", "Check any Open Badges credential, yours or another's."),
+        Action(
+            "Your data and consent",
+            "/me/privacy",
+            "Give or withdraw the groups used in equity statistics, and consent to case studies about you.",
+        ),
     ),
     Role.REGISTRAR: (
+        Action(
+            "Outcomes",
+            "/outcomes",
+            "Import enrolments, sponsored cohorts, hires and ratings; record hires one at a time.",
+        ),
         Action(
             "Transfer credit",
             "/transfer",

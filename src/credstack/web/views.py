@@ -163,6 +163,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
     from credstack.web.oauth import register as register_oauth
+    from credstack.web.outcomes import register as register_outcomes
     from credstack.web.partners import register as register_partners
     from credstack.web.session import install as install_sessions
     from credstack.web.signin import register as register_signin
@@ -180,4 +181,5 @@ def register(app: FastAPI) -> None:
     register_partners(app)
     register_signin(app)
     register_oauth(app)
+    register_outcomes(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

@@ -15,6 +15,7 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        outcomes,
         partners,
         pathways,
         transfer,
@@ -33,3 +34,4 @@ def register(app: FastAPI) -> None:
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
     app.include_router(ob3_api.router)  # the Open Badges 3.0 API under /ims/ob/v3p0
+    app.include_router(outcomes.router, prefix="/api/v1")
