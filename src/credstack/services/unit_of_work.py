@@ -22,6 +22,7 @@ from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.oauth import OAuthRepository
 from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
@@ -53,6 +54,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    oauth: OAuthRepository
     outcomes: OutcomesRepository
     pricing: PricingRepository
     analytics: AnalyticsRepository
@@ -84,6 +86,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.oauth = OAuthRepository(self.conn)
         self.outcomes = OutcomesRepository(self.conn)
         self.pricing = PricingRepository(self.conn)
         self.analytics = AnalyticsRepository(self.conn)

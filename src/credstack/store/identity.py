@@ -67,6 +67,9 @@ class IdentityRepository:
         )
         return int(result.scalar_one())
 
+    def rename(self, user_id: int, name: str) -> None:
+        self.conn.execute(update(users).where(users.c.id == user_id).values(name=name))
+
     def set_password(self, user_id: int, password_hash: str) -> None:
         self.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 

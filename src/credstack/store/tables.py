@@ -1087,3 +1087,78 @@ share_links = Table(
     Index("ix_share_links_award", "award_id"),
     Index("ix_share_links_recipient", "institution_id", "recipient_email"),
 )
+
+
+# ---- the Open Badges 3.0 API (docs/ob3-api.md): OAuth 2.0 clients registered dynamically, their
+# authorization codes and tokens (only SHA-256 hashes of secrets are kept), and what learners keep
+# through the API: credentials upserted into their wallet and the extra fields of their profile
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("secret_hash", String(64)),  # none for a public client (token_endpoint_auth_method none)
+    Column("client_metadata", Json, nullable=False),  # as registered (RFC 7591 section 2)
+    Column("issued_at", UtcDateTime(), nullable=False),
+)
+
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("client_id", ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("code_challenge", String(128), nullable=False),
+    Column("code_challenge_method", String(10), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("used_at", UtcDateTime()),  # single use: a second exchange is refused
+    _created(),
+)
+
+oauth_tokens = Table(
+    "oauth_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("access_hash", String(64), nullable=False, unique=True),
+    Column("refresh_hash", String(64), unique=True),
+    Column("client_id", ForeignKey("oauth_clients.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", ForeignKey("oauth_codes.id", ondelete="SET NULL")),  # the grant it came from
+    Column("scope", Text, nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("access_expires_at", UtcDateTime(), nullable=False),
+    Column("refresh_expires_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+    Index("ix_oauth_tokens_user", "user_id"),
+    Index("ix_oauth_tokens_code", "code_id"),
+)
+
+ob3_credentials = Table(
+    "ob3_credentials",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("credential_id", Text, nullable=False),  # the credential's own id
+    Column("issuer", Text, nullable=False),
+    Column("document", Json),  # an embedded-proof credential
+    Column("compact_jws", Text),  # a VC-JWT
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("user_id", "credential_id", name="uq_ob3_credentials_user_credential"),
+)
+
+ob3_profiles = Table(
+    "ob3_profiles",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("fields", Json, nullable=False),  # Profile properties beyond name and email
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

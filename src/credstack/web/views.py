@@ -172,6 +172,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
+    from credstack.web.oauth import register as register_oauth
     from credstack.web.outcomes import register as register_outcomes
     from credstack.web.partners import register as register_partners
     from credstack.web.pricing import register as register_pricing
@@ -196,6 +197,7 @@ def register(app: FastAPI) -> None:
     register_pricing(app)
     register_registrar(app)
     register_signin(app)
+    register_oauth(app)
     register_outcomes(app)
     register_analytics(app)
     marking.register(app)

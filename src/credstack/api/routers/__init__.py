@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
+    from credstack.api.ob3 import router as ob3_api
     from credstack.api.routers import (
         achievements,
         analytics,
@@ -37,6 +38,7 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(ob3_api.router)  # the Open Badges 3.0 API under /ims/ob/v3p0
     app.include_router(outcomes.router, prefix="/api/v1")
     app.include_router(pricing.router, prefix="/api/v1")
     app.include_router(registrar.router, prefix="/api/v1")
