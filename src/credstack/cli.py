@@ -18,6 +18,7 @@ from rich.console import Console
 
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
+from credstack.cli_invitations import invite as invite_user
 from credstack.cli_partners import partners_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
@@ -48,6 +49,7 @@ app.add_typer(trust_app, name="trust")
 app.add_typer(transfer_app, name="transfer")
 users_app = typer.Typer(help="People and their roles at the institution; API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+users_app.command("invite")(invite_user)
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).", no_args_is_help=True)

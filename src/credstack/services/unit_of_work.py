@@ -20,6 +20,7 @@ from credstack.store.frameworks import FrameworkRepository
 from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
+from credstack.store.invitations import InvitationRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
@@ -48,6 +49,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    invitations: InvitationRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.invitations = InvitationRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -14,6 +14,7 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        invitations,
         partners,
         pathways,
         transfer,
@@ -31,3 +32,4 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(invitations.router, prefix="/api/v1")
