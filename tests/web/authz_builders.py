@@ -98,10 +98,12 @@ def csrf(client: TestClient, path: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, email: str) -> None:
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     client.cookies.clear()
     signed = client.post(
-        "/signin", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client, "/signin")}
+        "/signin",
+        data={"email": email, "password": password, "csrf_token": csrf(client, "/signin")},
+        follow_redirects=False,
     )
     assert signed.status_code == 303, signed.text
 
