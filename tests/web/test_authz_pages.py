@@ -81,7 +81,12 @@ def test_the_issue_form(site: Site) -> None:
     anonymous = site.as_(None)
     assert f'action="{path}"' not in anonymous.get(page).text
     assert "Registrars issue this credential from this page once signed in" in text(anonymous.get(page).text)
-    refused_anonymous(anonymous.post(path, data={**form, "csrf_token": csrf(anonymous, "/signin")}))
+    token = csrf(anonymous, "/signin")
+    back = anonymous.post(
+        path, data={**form, "csrf_token": token}, headers={"referer": f"https://testserver{page}"}
+    )
+    assert back.headers["location"] == f"/signin?next={page}"  # back to the form's page, not the post
+    refused_anonymous(anonymous.post(path, data={**form, "csrf_token": token}))
 
     learner = site.as_(ADA)
     assert f'action="{path}"' not in learner.get(page).text

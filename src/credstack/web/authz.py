@@ -9,18 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from jinja2 import pass_context
 
 from credstack.domain.identity import Principal, Role
-from credstack.web.session import RequireWebPrincipal, web_principal
+from credstack.web.session import SignInRequired, web_principal
 
 
-def signed_in_as(*roles: Role) -> Callable[[Principal], Principal]:
+def _come_back_to(request: Request) -> str:
+    """Where sign-in returns to: this page, or for a form post the page the form was on (a
+    post's own address has no page to show)."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/me"
+
+
+def signed_in_as(*roles: Role) -> Callable[[Request], Principal]:
     """A dependency: the signed-in user, who must hold one of ``roles``."""
 
-    def check(principal: RequireWebPrincipal) -> Principal:
+    def check(request: Request) -> Principal:
+        principal = web_principal(request)
+        if principal is None:
+            raise SignInRequired(_come_back_to(request))
         principal.require(*roles)
         return principal
 
