@@ -49,7 +49,6 @@ app.add_typer(trust_app, name="trust")
 app.add_typer(transfer_app, name="transfer")
 users_app = typer.Typer(help="People and their roles at the institution; API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
-users_app.command("invite")(invite_user)
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 audit_log_app = typer.Typer(help="The tamper-evident audit log (a hash chain).", no_args_is_help=True)
@@ -1037,6 +1036,9 @@ def users_revoke_token(
     settings = _settings(ctx)
     revoke_token(_uow(settings), institution=_institution(settings), token_id=token_id, actor="cli")
     _print_json({"id": token_id, "revoked": True})
+
+
+users_app.command("invite")(invite_user)
 
 
 @app.command()
