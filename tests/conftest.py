@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,10 @@ from credstack.domain.institution import Institution
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.db import make_engine, migrate, normalise_url
 from credstack.store.tables import metadata
+
+# No per-example deadline: this machine is shared and noisy, and a slow example is not a wrong one.
+hypothesis_settings.register_profile("credstack", deadline=None)
+hypothesis_settings.load_profile("credstack")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

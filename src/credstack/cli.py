@@ -19,7 +19,10 @@ from rich.console import Console
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
 from credstack.cli_invitations import invite as invite_user
+from credstack.cli_outcomes import outcomes_app
 from credstack.cli_partners import partners_app
+from credstack.cli_pricing import pricing_app
+from credstack.cli_registrar import registrar_app
 from credstack.domain.errors import DomainError, InvalidInput, Problem
 from credstack.settings import Settings
 
@@ -56,6 +59,9 @@ app.add_typer(audit_log_app, name="audit-log")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(governance_app, name="governance")
 app.add_typer(partners_app, name="partners")
+app.add_typer(outcomes_app, name="outcomes")
+app.add_typer(pricing_app, name="pricing")
+app.add_typer(registrar_app, name="registrar")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -67,3 +67,59 @@ def clr_credential(
             "association": associations,
         },
     }
+
+
+def transcript_credential(
+    *,
+    credential_id: str,
+    issuer: IssuerProfile,
+    name: str,
+    credentials: Sequence[dict[str, Any]],
+    stacks: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
+    valid_from: datetime,
+    identifier: dict[str, Any],
+    description: str | None = None,
+) -> dict[str, Any]:
+    """An unsigned ClrCredential for a learner's transcript: every credential in ``credentials``
+    (each embedded as issued), each achievement once, and for each (stacked, components) in
+    ``stacks`` the associations between the stacked achievement and its components."""
+    unique: dict[str, dict[str, Any]] = {}
+    for c in credentials:
+        achievement = _achievement(c)
+        unique.setdefault(achievement["id"], achievement)
+    associations: list[dict[str, Any]] = []
+    for stacked, components in stacks:
+        parent = _achievement(stacked)["id"]
+        for component in components:
+            child = _achievement(component)["id"]
+            associations.append(
+                {
+                    "type": "Association",
+                    "associationType": "isParentOf",
+                    "sourceId": parent,
+                    "targetId": child,
+                }
+            )
+            associations.append(
+                {"type": "Association", "associationType": "isPartOf", "sourceId": child, "targetId": parent}
+            )
+    subject: dict[str, Any] = {
+        "type": ["ClrSubject"],
+        "identifier": [identifier],
+        "verifiableCredential": list(credentials),
+        "achievement": list(unique.values()),
+    }
+    if associations:
+        subject["association"] = associations
+    document: dict[str, Any] = {
+        "@context": [VC_V2, CLR_V2, OB_V3],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "name": name,
+        "issuer": issuer.document(),
+        "validFrom": iso(valid_from),
+        "credentialSubject": subject,
+    }
+    if description:
+        document["description"] = description
+    return document

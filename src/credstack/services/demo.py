@@ -19,6 +19,7 @@ from credstack.services.demo_assessment import seed_demo_assessment
 from credstack.services.demo_courses import seed_demo_courses
 from credstack.services.demo_data import STACKS, DemoCatalog, build_demo_catalog
 from credstack.services.demo_partners import seed_demo_partners
+from credstack.services.demo_pricing import seed_demo_pricing
 from credstack.services.demo_transfer import seed_demo_transfer
 from credstack.services.demo_users import seed_demo_users
 from credstack.services.frameworks import import_framework
@@ -92,6 +93,7 @@ def seed_demo(
     seed_demo_partners(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     seed_demo_assessment(uow, settings, institution, catalog.learners, catalog.achievements)
     accounts = seed_demo_users(uow, institution, catalog.learners)
+    seed_demo_pricing(uow, institution, catalog.learners[:AWARDED_LEARNERS])
     return DemoReport(
         institution.name,
         framework.competencies,

@@ -22,8 +22,10 @@ from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.invitations import InvitationRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
+from credstack.store.pricing import PricingRepository
 from credstack.store.signin import SigninFailureRepository
 from credstack.store.transfer import TransferRepository
 from credstack.store.trust import TrustedIssuerRepository
@@ -50,6 +52,8 @@ class UnitOfWork:
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
     invitations: InvitationRepository
+    outcomes: OutcomesRepository
+    pricing: PricingRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -77,6 +81,8 @@ class UnitOfWork:
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
         self.invitations = InvitationRepository(self.conn)
+        self.outcomes = OutcomesRepository(self.conn)
+        self.pricing = PricingRepository(self.conn)
         return self
 
     def commit(self) -> None:

@@ -45,8 +45,24 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
             "Your pathways", "/pathways", "See the stackable pathways and audit your progress towards one."
         ),
         Action("Verify a credential", "/verify", "Check any Open Badges credential, yours or another's."),
+        Action(
+            "Your data and consent",
+            "/me/privacy",
+            "Give or withdraw the groups used in equity statistics, and consent to case studies about you.",
+        ),
+        Action(
+            "What a pathway costs", "/wallet/quote", "Your quote under every price model; place an order."
+        ),
+        Action(
+            "Your transcript", "/wallet/transcript", "Your credentials and credits; PDF and CLR downloads."
+        ),
     ),
     Role.REGISTRAR: (
+        Action(
+            "Outcomes",
+            "/outcomes",
+            "Import enrolments, sponsored cohorts, hires and ratings; record hires one at a time.",
+        ),
         Action(
             "Transfer credit",
             "/transfer",
@@ -63,6 +79,9 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         Action(
             "Moderation report", "/moderation", "How consistently assessors and sites mark; drift flagged."
         ),
+        Action("Student records", "/registrar", "Learners' transcripts and the student-records export."),
+        Action("Orders", "/orders", "The orders ledger: record payments, cancel, refund."),
+        Action("Pricing", "/pricing", "Price models and discounts."),
     ),
     Role.ASSESSOR: (
         Action(
@@ -85,6 +104,7 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
     Role.DESIGNER: (
         Action("Curriculum", "/curriculum", "Map programmes to competencies and check their coherence."),
         Action("Pathways", "/pathways", "Design how micro-credentials stack into certificates and diplomas."),
+        Action("Pricing", "/pricing", "Price models (per module, bundle, subscription, seat) and discounts."),
     ),
     Role.EMPLOYER: (
         Action(

@@ -15,8 +15,11 @@ def register(app: FastAPI) -> None:
         governance,
         identity,
         invitations,
+        outcomes,
         partners,
         pathways,
+        pricing,
+        registrar,
         transfer,
         verify,
     )
@@ -33,3 +36,6 @@ def register(app: FastAPI) -> None:
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
     app.include_router(invitations.router, prefix="/api/v1")
+    app.include_router(outcomes.router, prefix="/api/v1")
+    app.include_router(pricing.router, prefix="/api/v1")
+    app.include_router(registrar.router, prefix="/api/v1")
