@@ -19,6 +19,7 @@ from rich.console import Console
 from credstack.cli_analytics import analytics_app
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
+from credstack.cli_invitations import invite as invite_user
 from credstack.cli_outcomes import outcomes_app
 from credstack.cli_partners import partners_app
 from credstack.cli_pricing import pricing_app
@@ -1045,6 +1046,9 @@ def users_revoke_token(
     settings = _settings(ctx)
     revoke_token(_uow(settings), institution=_institution(settings), token_id=token_id, actor="cli")
     _print_json({"id": token_id, "revoked": True})
+
+
+users_app.command("invite")(invite_user)
 
 
 @app.command()

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     governance_review_months: int = Field(default=12, ge=1)
     # web sign-in (README "Signing in"): a session unused this long is refused
     session_idle_minutes: int = Field(default=12 * 60, ge=1)
+    # invitations (docs/users-and-roles.md): how long an invitation link works, and how it is sent
+    # ("log": written to the log, the link is shown to the administrator; a mail relay plugs in here)
+    invitation_days: int = Field(default=7, ge=1, le=90)
+    mailer: Literal["log"] = "log"
+    mail_from: str = "credstack@localhost"
 
     @property
     def issuer_did_method(self) -> Literal["web", "key"]:

@@ -160,7 +160,7 @@ def test_employer_verifies_a_downloaded_credential_and_an_edited_one(
     page.get_by_label("Credential file").set_input_files(str(downloaded))
     page.get_by_role("button", name="Verify file").click()
     page.wait_for_load_state()
-    assert page.locator("#verdict-title").inner_text() == "Verified"
+    assert page.locator("#verdict-title").inner_text() == "Valid"
     shoot(page, "employer-verified")
 
     edited = tmp_path / "edited-credential.json"
@@ -170,7 +170,7 @@ def test_employer_verifies_a_downloaded_credential_and_an_edited_one(
     page.get_by_label("Credential file").set_input_files(str(edited))
     page.get_by_role("button", name="Verify file").click()
     page.wait_for_load_state()
-    assert page.locator("#verdict-title").inner_text() == "Not verified"
+    assert page.locator("#verdict-title").inner_text() == "Not valid"
     reasons = page.locator(".verdict__reasons").inner_text()
     assert "Signature:" in reasons  # the failing check, named
     shoot(page, "employer-not-verified")

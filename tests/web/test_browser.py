@@ -24,10 +24,12 @@ from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.db import make_engine, migrate
 from tests.api.builders import PROPORTION, seed
+from tests.web.authz_builders import PASSWORD, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.interop, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REGISTRAR = "registrar@example.edu"
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Sit
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
     framework_id = seed(UnitOfWork(engine), Institution(slug="browser", name="Browser Test College"), shared)
+    person(engine, Institution(slug="browser", name="Browser Test College"), REGISTRAR, "registrar")
     settings = Settings(
         database_url=f"sqlite:///{db}", institution_slug="browser", institution_name="Browser Test College"
     )
@@ -66,6 +69,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Sit
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
+
+
+def _sign_in(page: Any, site: Site, email: str = REGISTRAR) -> None:
+    """Sign in through the form, as a person would; lands on /me."""
+    page.goto(site.url + "/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/me")
 
 
 def _shot(page: Any, name: str) -> None:
@@ -156,6 +168,7 @@ def test_phone_width_has_no_horizontal_overflow(browser: Any, site: Site, path: 
 
 def test_issue_through_the_achievement_page_then_revoke(browser: Any, site: Site) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, site)  # issuing and revoking are for registrars
     page.goto(site.url + "/achievements")
     page.get_by_role("link", name="Ratio reasoning").click()
     page.wait_for_url("**/achievements/*")
@@ -347,6 +360,7 @@ requires:
         assert issued.status_code == 201, issued.text
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, site)  # a learner's audit is for staff (or the learner)
     page.goto(site.url + "/pathways")
     page.get_by_role("link", name="Certificate in Data Skills").first.click()
     page.wait_for_url("**/pathways/DATA-SKILLS")
@@ -391,6 +405,7 @@ requires:
     page.close()
 
     phone = browser.new_page(viewport={"width": 375, "height": 800})
+    _sign_in(phone, site)
     phone.goto(site.url + "/pathways/DATA-SKILLS/audit?learner=mary%40example.org")
     _no_horizontal_overflow(phone)
     assert phone.locator(".summary-item--in_progress").inner_text().split() == [

@@ -18,10 +18,14 @@ from credstack.domain.identity import Principal, Role
 from credstack.services import governance as gov
 from credstack.services.catalog import import_achievements, parse_achievements
 from credstack.services.demo import seed_demo
+from credstack.services.demo_assessment import BOARD as BOARD_MEMBER
+from credstack.services.demo_assessment import staff
+from credstack.services.demo_users import DEMO_PASSWORD
 from credstack.services.governance import Target
 from credstack.services.institutions import ensure_institution, institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.web.authz_builders import sign_in
 
 
 def _text(html: str) -> str:
@@ -54,6 +58,7 @@ def client(engine: Engine) -> Iterator[TestClient]:
         **{**kw, "target": Target("achievement", "MC-DA-101")},
     )
     with TestClient(create_app(settings, engine=engine)) as c:
+        sign_in(c, staff(BOARD_MEMBER), DEMO_PASSWORD)  # the governance pages are for signed-in staff
         yield c
 
 

@@ -135,15 +135,27 @@ def test_the_mentor_signs_off_through_the_link(site: Site) -> None:
     assert (
         '<label for="sign-off-statement">' in form.text and "<legend>Was the goal met?</legend>" in form.text
     )
-    refused = site.client.post(f"{url}/sign-off", data={"key": site.key, "statement": " ", "outcome": "met"})
+    # the mentor has no account: the form page gave their browser a session with a CSRF token
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert found is not None and site.client.cookies.get("credstack_session")
+    token = found.group(1)
+    statement = {"key": site.key, "statement": "Ada found the duplicated feed.", "outcome": "met"}
+    assert site.client.post(f"{url}/sign-off", data=statement).status_code == 403
+    assert site.client.post(f"{url}/sign-off", data={**statement, "csrf_token": "forged"}).status_code == 403
+    assert "Not signed off yet" in text(site.client.get(url).text)  # nothing changed
+    refused = site.client.post(
+        f"{url}/sign-off", data={"key": site.key, "statement": " ", "outcome": "met", "csrf_token": token}
+    )
     assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text
     assert "Statement: is required" in text(refused.text)
     assert "Not signed off yet" in text(site.client.get(url).text)  # nothing changed
-    forged = site.client.post(f"{url}/sign-off", data={"key": "ms_x", "statement": "Great", "outcome": "met"})
+    forged = site.client.post(
+        f"{url}/sign-off", data={"key": "ms_x", "statement": "Great", "outcome": "met", "csrf_token": token}
+    )
     assert forged.status_code == 403
     done = site.client.post(
         f"{url}/sign-off",
-        data={"key": site.key, "statement": "Ada found the duplicated feed.", "outcome": "met"},
+        data={**statement, "csrf_token": token},
         follow_redirects=False,
     )
     assert done.status_code == 303

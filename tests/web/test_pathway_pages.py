@@ -12,7 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from credstack.services.demo_assessment import REGISTRAR, staff
+from credstack.services.demo_users import DEMO_PASSWORD
 from tests.api.pathway_builders import SECOND_ELECTIVE, catalog, earn, pathway_client
+from tests.web.authz_builders import sign_in
 
 ADA = "ada@example.org"
 
@@ -60,6 +63,8 @@ def main(html: str) -> str:
 @pytest.fixture
 def client(engine: Engine) -> Iterator[TestClient]:
     with pathway_client(engine, follow_redirects=False) as c:
+        c.base_url = "https://testserver"  # type: ignore[assignment]  # Secure session cookies
+        sign_in(c, staff(REGISTRAR), DEMO_PASSWORD)  # a learner's audit is for staff (or themself)
         yield c
 
 

@@ -26,6 +26,7 @@ from credstack.services.verify_requests import Verification
 from credstack.settings import Settings
 from credstack.web.verify_view import check_row, summary, verify_view
 from tests.api.builders import seed
+from tests.web.authz_builders import csrf, person, sign_in
 
 pytestmark = pytest.mark.interop
 
@@ -54,6 +55,15 @@ def client(engine: Engine, shared: Path) -> Iterator[TestClient]:
     )
     with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
         yield c
+
+
+@pytest.fixture
+def registrar(client: TestClient, engine: Engine) -> str:
+    """Sign the client in as a registrar (who keeps the registry); their CSRF token."""
+    person(engine, Institution(slug="test", name="Test Institute"), "reg@example.edu", "registrar")
+    client.base_url = "https://testserver"  # type: ignore[assignment]  # Secure session cookies
+    sign_in(client, "reg@example.edu")
+    return csrf(client, "/trusted-issuers")
 
 
 @pytest.fixture
@@ -193,7 +203,7 @@ def test_a_revoked_credential_says_so(client: TestClient, award: dict[str, Any])
     assert "Signature Passed Required" in checks(html)
 
 
-def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Path) -> None:
+def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Path, registrar: str) -> None:
     sample = (shared / EXPIRED).read_text()
     html = client.post("/verify", data={"text": sample}).text
     assert verdict(html) == "Not valid"
@@ -215,7 +225,10 @@ def test_an_expired_credential_and_the_trust_note(client: TestClient, shared: Pa
     assert f'value="{EXAMPLE_ISSUER}"' in prefilled
     assert 'value="Example University - School of Continuing Studies"' in prefilled
 
-    added = client.post("/trusted-issuers", data={"issuer": EXAMPLE_ISSUER, "name": "Example University"})
+    added = client.post(
+        "/trusted-issuers",
+        data={"issuer": EXAMPLE_ISSUER, "name": "Example University", "csrf_token": registrar},
+    )
     assert added.status_code == 303
     again = client.post("/verify", data={"text": sample}).text
     assert "Trusted issuer: Example University" in _text(again)
@@ -241,19 +254,24 @@ def test_nothing_to_verify_is_said_plainly(client: TestClient) -> None:
     assert empty_file.status_code == 422
 
 
-def test_the_registry_page_adds_and_removes(client: TestClient) -> None:
+def test_the_registry_page_adds_and_removes(client: TestClient, registrar: str) -> None:
     page = client.get("/trusted-issuers").text
-    assert "Sign-in comes later: changing the registry will require the registrar role." in page
-    assert "No issuers yet." in page
+    assert "No issuers yet." in page and 'action="/trusted-issuers"' in page
 
-    bad = client.post("/trusted-issuers", data={"issuer": "example.org", "name": ""})
+    bad = client.post("/trusted-issuers", data={"issuer": "example.org", "name": "", "csrf_token": registrar})
     assert bad.status_code == 422
     assert 'aria-invalid="true"' in bad.text
     assert "&#39;example.org&#39; is neither a DID nor an https URL" in bad.text
     assert 'value="example.org"' in bad.text  # what was typed stays
 
     added = client.post(
-        "/trusted-issuers", data={"issuer": EXAMPLE_ISSUER, "name": "Example University", "note": "MoU 2024"}
+        "/trusted-issuers",
+        data={
+            "issuer": EXAMPLE_ISSUER,
+            "name": "Example University",
+            "note": "MoU 2024",
+            "csrf_token": registrar,
+        },
     )
     assert added.status_code == 303
     listed = client.get(added.headers["location"]).text
@@ -262,10 +280,11 @@ def test_the_registry_page_adds_and_removes(client: TestClient) -> None:
     assert "The registry (1)" in text and "Example University" in text and "MoU 2024" in text
     assert "Remove Example University" in text  # the button says what it removes
 
-    removed = client.post("/trusted-issuers/remove", data={"issuer": EXAMPLE_ISSUER})
+    removed = client.post("/trusted-issuers/remove", data={"issuer": EXAMPLE_ISSUER, "csrf_token": registrar})
     assert removed.status_code == 303
     assert "was removed from the registry" in _text(client.get(removed.headers["location"]).text)
-    assert client.post("/trusted-issuers/remove", data={"issuer": EXAMPLE_ISSUER}).status_code == 404
+    gone = client.post("/trusted-issuers/remove", data={"issuer": EXAMPLE_ISSUER, "csrf_token": registrar})
+    assert gone.status_code == 404
 
 
 # ---- the presenter, with plain objects ----------------------------------------------------

@@ -21,6 +21,7 @@ from credstack.store.frameworks import FrameworkRepository
 from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
+from credstack.store.invitations import InvitationRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
 from credstack.store.oauth import OAuthRepository
 from credstack.store.outcomes import OutcomesRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
     oauth: OAuthRepository
+    invitations: InvitationRepository
     outcomes: OutcomesRepository
     pricing: PricingRepository
     analytics: AnalyticsRepository
@@ -87,6 +89,7 @@ class UnitOfWork:
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
         self.oauth = OAuthRepository(self.conn)
+        self.invitations = InvitationRepository(self.conn)
         self.outcomes = OutcomesRepository(self.conn)
         self.pricing = PricingRepository(self.conn)
         self.analytics = AnalyticsRepository(self.conn)

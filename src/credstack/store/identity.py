@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from credstack.domain.identity import Role
 from credstack.store.tables import api_tokens, memberships, users
@@ -73,6 +73,11 @@ class IdentityRepository:
     def set_password(self, user_id: int, password_hash: str) -> None:
         self.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
+    def set_profile(self, user_id: int, *, name: str, password_hash: str) -> None:
+        self.conn.execute(
+            update(users).where(users.c.id == user_id).values(name=name, password_hash=password_hash)
+        )
+
     def roles(self, user_id: int, institution_id: int) -> frozenset[Role]:
         rows = self.conn.execute(
             select(memberships.c.role).where(
@@ -89,6 +94,17 @@ class IdentityRepository:
             insert(memberships).values(user_id=user_id, institution_id=institution_id, role=role.value)
         )
         return True
+
+    def withdraw(self, user_id: int, institution_id: int, role: Role) -> bool:
+        """Whether the user held the role (now withdrawn)."""
+        result = self.conn.execute(
+            delete(memberships).where(
+                memberships.c.user_id == user_id,
+                memberships.c.institution_id == institution_id,
+                memberships.c.role == role.value,
+            )
+        )
+        return result.rowcount > 0
 
     def members(self, institution_id: int) -> list[tuple[StoredUser, frozenset[Role]]]:
         rows = self.conn.execute(

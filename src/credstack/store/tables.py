@@ -712,6 +712,28 @@ signin_failures = Table(
     Index("ix_signin_failures_client", "client", "failed_at"),
 )
 
+# ---- invitations (docs/users-and-roles.md): an administrator invites a person by email link; the
+# link's secret is kept only as its SHA-256, and an invitation is used once, before it expires
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("roles", Json, nullable=False),  # ["registrar", ...]
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the link's secret
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("accepted_at", UtcDateTime()),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL")),  # who accepted it
+    Column("revoked_at", UtcDateTime()),
+    Column("revoked_by", Text),
+    _created(),
+    Index("ix_invitations_email", "institution_id", "email"),
+)
+
 # ---- outcomes (docs/outcomes.md): who is on which pathway since when and in which cohort, site
 # and sponsored cohort; employer-sponsored cohorts with the return-on-investment inputs the
 # employer supplies; hires of credential holders and the employer's ratings of them; demographic

@@ -25,12 +25,13 @@ from credstack.services.stacking import issue_and_stack
 from credstack.settings import Settings
 from credstack.store.awards import StoredAward
 from credstack.web import presenters
+from credstack.web.authz import RegistrarDep
 from credstack.web.credential_view import ACTION_LABELS, credential_view
 from credstack.web.issue_form import IssueFormDep, field_errors
 from credstack.web.qr import qr_svg
+from credstack.web.session import CsrfDep
 from credstack.web.views import PageRoute, ProfileDep, render
 
-ACTOR = "web"  # until sign-in: issuing and status changes will require the registrar role
 CORS = {"Access-Control-Allow-Origin": "*"}  # verifiers in browsers fetch these documents
 
 documents = APIRouter(include_in_schema=False)
@@ -130,6 +131,8 @@ def credential_file(award: AwardDep, fmt: str, uow: UowDep, settings: SettingsDe
 @pages.post("/credentials/{public_id}/status")
 def change_status(
     request: Request,
+    principal: RegistrarDep,
+    _csrf: CsrfDep,
     award: AwardDep,
     uow: UowDep,
     settings: SettingsDep,
@@ -137,7 +140,8 @@ def change_status(
     action: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """The registrar panel: revoke, suspend or reinstate, with a reason; back to the page."""
+    """The registrar panel (signed-in registrars): revoke, suspend or reinstate, with a reason;
+    back to the page."""
     try:
         status_service.change_status(
             uow,
@@ -145,7 +149,7 @@ def change_status(
             award=award.public_id,
             action=cast(status_service.Action, action),  # the service refuses any other
             reason=reason,
-            actor=ACTOR,
+            actor=principal.actor,
         )
     except NotFound:
         raise
@@ -168,13 +172,16 @@ def change_status(
 @pages.post("/achievements/{achievement_id}/issue")
 def issue(
     request: Request,
+    principal: RegistrarDep,
+    _csrf: CsrfDep,
     achievement_id: int,
     form: IssueFormDep,
     uow: UowDep,
     settings: SettingsDep,
     institution: ProfileDep,
 ) -> Response:
-    """Issue through the achievement page's form, then show the new credential (303)."""
+    """Issue through the achievement page's form (signed-in registrars), then show the new
+    credential (303)."""
     stored = catalog.achievement_detail(uow, achievement_id=achievement_id)
     try:
         issued = issue_and_stack(
@@ -182,7 +189,7 @@ def issue(
             settings=settings,
             institution=institution,
             request=form.request(stored.achievement.code),
-            actor=ACTOR,
+            actor=principal.actor,
         )
     except DomainError as exc:
         rubric = stored.achievement.rubric

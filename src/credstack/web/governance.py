@@ -1,7 +1,8 @@
 """Governance on the web: the board's queue (what is in review with the approvals so far, what
 waits to be published, which periodic reviews are overdue or due) and one definition version's
-state and history. Read-only: the decisions are taken through the API and the CLI with a
-user's identity (docs/governance.md)."""
+state and history, for signed-in board members, designers, registrars and administrators.
+Read-only: the decisions are taken through the API and the CLI with a user's identity
+(docs/governance.md)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from credstack.domain.governance import ReviewStatus, SubjectKind, review_status
 from credstack.services import governance as service
 from credstack.services.governance import Target, policy_from
 from credstack.services.governance_queue import board_queue
+from credstack.web.authz import GovernanceDep
 from credstack.web.views import PageRoute, ProfileDep, render
 
 pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
@@ -29,7 +31,9 @@ REVIEW_LABELS = {
 
 
 @pages.get("/governance", name="governance")
-def queue_page(request: Request, uow: UowDep, settings: SettingsDep, institution: ProfileDep) -> HTMLResponse:
+def queue_page(
+    request: Request, _who: GovernanceDep, uow: UowDep, settings: SettingsDep, institution: ProfileDep
+) -> HTMLResponse:
     queue = board_queue(uow, institution=institution, policy=policy_from(settings))
     return render(
         request, "governance.html", institution, queue=queue, labels=REVIEW_LABELS, nav="governance"
@@ -39,6 +43,7 @@ def queue_page(request: Request, uow: UowDep, settings: SettingsDep, institution
 @pages.get("/governance/{kind}/{code}", name="governance_history")
 def history_page(
     request: Request,
+    _who: GovernanceDep,
     kind: SubjectKind,
     code: str,
     uow: UowDep,

@@ -1,5 +1,9 @@
 """Pathways on the web: the list, one pathway's requirements as a tree, and a learner's audit
-against any pathway (a what-if when it is not theirs) with the cheapest next steps."""
+against any pathway (a what-if when it is not theirs) with the cheapest next steps.
+
+An audit shows one learner's records: registrars, assessors and administrators audit anyone;
+any other signed-in user only themself (by their email); anonymous visitors are sent to sign in.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from credstack.api.deps import UowDep
 from credstack.domain.errors import NotFound
+from credstack.domain.identity import Forbidden, Principal
 from credstack.domain.institution import Institution
 from credstack.domain.pathways.plan import Metric
 from credstack.services import pathway_views as service
@@ -20,6 +25,8 @@ from credstack.services.stacking import stored_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.store.pathways import StoredPathway
 from credstack.web import pathway_view as view
+from credstack.web.authz import may_read_learner, reads_any_learner
+from credstack.web.session import RequireWebPrincipal, WebPrincipalDep
 from credstack.web.views import PageRoute, ProfileDep, render
 
 pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
@@ -39,7 +46,10 @@ def _audit_url(code: str, learner: str, metric: str) -> str:
     return f"/pathways/{code}/audit?{urlencode(query)}"
 
 
-def _learners(uow: UnitOfWork, institution: Institution) -> list[tuple[str, str]]:
+def _learners(uow: UnitOfWork, institution: Institution, viewer: Principal | None) -> list[tuple[str, str]]:
+    """Emails the learner field suggests: recent learners for staff, else the viewer's own."""
+    if not reads_any_learner(viewer):
+        return [(viewer.email, viewer.name)] if viewer else []
     recent = recent_awards(uow, institution=institution, learner=None, limit=LEARNER_SUGGESTIONS)
     return sorted({(a.learner_email, a.learner_name) for a in recent})
 
@@ -61,6 +71,7 @@ def _definition_page(
     versions: list[StoredPathway],
     shown: StoredPathway,
     form: AuditForm,
+    viewer: Principal | None,
     status_code: int = 200,
 ) -> HTMLResponse:
     offers = service.offers(uow, institution)
@@ -78,7 +89,7 @@ def _definition_page(
         found=None,
         form=form,
         all_pathways=service.list_pathways(uow, institution),
-        learners=_learners(uow, institution),
+        learners=_learners(uow, institution, viewer),
         metric_labels=view.METRIC_LABELS,
         nav="pathways",
     )
@@ -86,13 +97,19 @@ def _definition_page(
 
 @pages.get("/pathways/{code}", name="pathway")
 def pathway_page(
-    request: Request, code: str, uow: UowDep, institution: ProfileDep, version: str = ""
+    request: Request,
+    code: str,
+    uow: UowDep,
+    institution: ProfileDep,
+    viewer: WebPrincipalDep,
+    version: str = "",
 ) -> HTMLResponse:
     versions = service.pathway_versions(uow, institution, code)
     shown = next((v for v in versions if str(v.version) == version), None) if version else versions[-1]
     if shown is None:
         raise NotFound(f"version {version} of pathway", code)
-    return _definition_page(request, uow, institution, versions, shown, AuditForm())
+    form = AuditForm(viewer.email if viewer and not reads_any_learner(viewer) else "")
+    return _definition_page(request, uow, institution, versions, shown, form, viewer)
 
 
 @pages.get("/pathways/{code}/audit", name="pathway_audit")
@@ -101,12 +118,15 @@ def audit_page(
     code: str,
     uow: UowDep,
     institution: ProfileDep,
+    viewer: RequireWebPrincipal,
     learner: str = "",
     metric: str = "price",
     pathway: str = "",
 ) -> Response:
     """A learner's audit. ``pathway`` (the form's what-if selector) moves to that pathway's audit."""
     learner = learner.strip()
+    if learner and not may_read_learner(viewer, learner):
+        raise Forbidden("you can audit your own progress only: this needs the role of registrar or assessor")
     if pathway and pathway != code:
         return RedirectResponse(_audit_url(pathway, learner, metric), status_code=303)
     form = AuditForm(learner, metric)
@@ -116,7 +136,7 @@ def audit_page(
         form.errors["metric"] = "Choose lowest price, fewest credits or fewest study hours."
     versions = service.pathway_versions(uow, institution, code)
     if form.errors:
-        return _definition_page(request, uow, institution, versions, versions[-1], form, 422)
+        return _definition_page(request, uow, institution, versions, versions[-1], form, viewer, 422)
     try:
         found = service.plan_for_learner(
             uow,
@@ -129,7 +149,7 @@ def audit_page(
         if exc.kind != "learner":
             raise
         form.errors["learner"] = f"There is no learner with the email address {learner}."
-        return _definition_page(request, uow, institution, versions, versions[-1], form, 404)
+        return _definition_page(request, uow, institution, versions, versions[-1], form, viewer, 404)
     tree = view.audit_rows(found)
     context: dict[str, Any] = {
         "stored": next(v for v in versions if v.version == found.result.version),
@@ -149,7 +169,7 @@ def audit_page(
         institution,
         form=form,
         all_pathways=service.list_pathways(uow, institution),
-        learners=_learners(uow, institution),
+        learners=_learners(uow, institution, viewer),
         metric_labels=view.METRIC_LABELS,
         audit_url=_audit_url,
         nav="pathways",

@@ -33,6 +33,13 @@ class Action:
 
 
 ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
+    Role.ADMIN: (
+        Action(
+            "Users and roles",
+            "/admin/users",
+            "Invite people by email link, change members' roles, withdraw invitations.",
+        ),
+    ),
     Role.LEARNER: (
         Action("Your wallet", "/wallet", "Your credentials: download them, and share them through links."),
         Action(

@@ -16,10 +16,11 @@ from credstack.services import trust
 from credstack.services.remote import MAX_BYTES
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verify_requests import Verification, verify_data, verify_url
+from credstack.web.authz import RegistrarDep
+from credstack.web.session import CsrfDep
 from credstack.web.verify_view import verify_view
 from credstack.web.views import PageRoute, ProfileDep, render
 
-ACTOR = "web"  # until sign-in: changing the registry will require the registrar role
 NOTHING = "Choose a credential file, paste a credential, or give the credential's web address."
 
 pages = APIRouter(route_class=PageRoute, include_in_schema=False, default_response_class=HTMLResponse)
@@ -117,16 +118,19 @@ def _registry_page(
 @pages.post("/trusted-issuers")
 def add_trusted_issuer(
     request: Request,
+    principal: RegistrarDep,
+    _csrf: CsrfDep,
     uow: UowDep,
     institution: ProfileDep,
     issuer: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    """Trust an issuer; back to the registry (303), or the form with what is wrong (422)."""
+    """Trust an issuer (registrars and administrators); back to the registry (303), or the form
+    with what is wrong (422)."""
     try:
         done = trust.trust_issuer(
-            uow, institution=institution, issuer=issuer, name=name, note=note, actor=ACTOR
+            uow, institution=institution, issuer=issuer, name=name, note=note, actor=principal.actor
         )
     except InvalidInput as exc:
         return _registry_page(
@@ -143,9 +147,10 @@ def add_trusted_issuer(
 
 @pages.post("/trusted-issuers/remove")
 def remove_trusted_issuer(
-    uow: UowDep, institution: ProfileDep, issuer: Annotated[str, Form()] = ""
-) -> Response:
-    entry = trust.distrust_issuer(uow, institution=institution, issuer=issuer, actor=ACTOR)
+    principal: RegistrarDep, _csrf: CsrfDep, uow: UowDep, institution: ProfileDep,
+    issuer: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    entry = trust.distrust_issuer(uow, institution=institution, issuer=issuer, actor=principal.actor)
     return _back("removed", entry.issuer)
 
 

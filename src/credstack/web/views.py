@@ -29,6 +29,8 @@ from credstack.domain.institution import Institution
 from credstack.services import catalog, frameworks
 from credstack.services.awards import recent_awards
 from credstack.web import presenters
+from credstack.web.authz import reads_any_learner
+from credstack.web.session import WebPrincipalDep
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -90,10 +92,16 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False, default_respo
 
 
 @router.get("/", name="home")
-def home(request: Request, uow: UowDep, institution: ProfileDep) -> HTMLResponse:
+def home(request: Request, uow: UowDep, institution: ProfileDep, viewer: WebPrincipalDep) -> HTMLResponse:
+    """The catalog in brief; recent credentials for staff, a signed-in learner's own, none for
+    anonymous visitors (a learner's records are not public)."""
     overview = catalog.catalog_overview(uow, institution=institution)
-    recent = recent_awards(uow, institution=institution, learner=None, limit=6)
-    return render(request, "home.html", institution, overview=overview, recent=recent, nav="home")
+    everyone = reads_any_learner(viewer)
+    learner = None if everyone or viewer is None else viewer.email
+    recent = recent_awards(uow, institution=institution, learner=learner, limit=6) if viewer else []
+    return render(
+        request, "home.html", institution, overview=overview, recent=recent, own=not everyone, nav="home"
+    )
 
 
 @router.get("/frameworks/{framework_id}", name="framework")
@@ -168,7 +176,9 @@ def register(app: FastAPI) -> None:
         transfer,
         verify,
     )
+    from credstack.web.admin_users import register as register_admin_users
     from credstack.web.analytics import register as register_analytics
+    from credstack.web.authz import install as install_authz
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
@@ -182,6 +192,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.wallet import register as register_wallet
 
     install_sessions(app)
+    install_authz()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
     credentials.register(app)
@@ -198,6 +209,7 @@ def register(app: FastAPI) -> None:
     register_registrar(app)
     register_signin(app)
     register_oauth(app)
+    register_admin_users(app)
     register_outcomes(app)
     register_analytics(app)
     marking.register(app)

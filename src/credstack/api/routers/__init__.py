@@ -16,6 +16,7 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        invitations,
         outcomes,
         partners,
         pathways,
@@ -39,6 +40,7 @@ def register(app: FastAPI) -> None:
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
     app.include_router(ob3_api.router)  # the Open Badges 3.0 API under /ims/ob/v3p0
+    app.include_router(invitations.router, prefix="/api/v1")
     app.include_router(outcomes.router, prefix="/api/v1")
     app.include_router(pricing.router, prefix="/api/v1")
     app.include_router(registrar.router, prefix="/api/v1")
