@@ -170,14 +170,34 @@ class Context:
         return self.refresh.as_of if self.refresh else datetime.now(UTC).date()
 
 
+Shape = tuple[dict[str, list[str]], dict[str, int], list[Item]]
+_SHAPES: dict[tuple[int, datetime, str], Shape] = {}
+
+
+def _shape(uow: UnitOfWork, institution_id: int, refresh: Refresh | None, sponsor: str) -> Shape:
+    """The filter options, learners per pathway and pathway items of a refresh: they change
+    only when the summaries are rebuilt, so they are read once per refresh (and sponsor)."""
+    key = (institution_id, refresh.refreshed_at, sponsor) if refresh else None
+    known = _SHAPES.get(key) if key else None
+    if known is None:
+        repo = uow.analytics
+        known = (
+            repo.options(institution_id),
+            repo.enrolled_by_pathway(institution_id, sponsor or None),
+            repo.items(institution_id),
+        )
+        if key is not None:
+            if len(_SHAPES) > 256:
+                _SHAPES.clear()
+            _SHAPES[key] = known
+    return {k: list(v) for k, v in known[0].items()}, known[1], known[2]
+
+
 def _context(
     uow: UnitOfWork, institution_id: int, flt: AnalyticsFilter, *, pathway_needed: bool = True
 ) -> Context:
-    repo = uow.analytics
-    refresh = repo.last_refresh(institution_id)
-    options = repo.options(institution_id)
-    enrolled = repo.enrolled_by_pathway(institution_id, flt.sponsor.strip() or None)
-    all_items = repo.items(institution_id)
+    refresh = uow.analytics.last_refresh(institution_id)
+    options, enrolled, all_items = _shape(uow, institution_id, refresh, flt.sponsor.strip())
     options["pathway"] = sorted({i.pathway for i in all_items} | set(options.get("pathway", [])))
     pathway = flt.pathway.strip() or None
     if pathway is not None and pathway not in options["pathway"]:
