@@ -18,6 +18,7 @@ from rich.console import Console
 
 from credstack.cli_assessment import assessment_app
 from credstack.cli_governance import governance_app
+from credstack.cli_outcomes import outcomes_app
 from credstack.cli_partners import partners_app
 from credstack.cli_pricing import pricing_app
 from credstack.cli_registrar import registrar_app
@@ -57,6 +58,7 @@ app.add_typer(audit_log_app, name="audit-log")
 app.add_typer(assessment_app, name="assessment")
 app.add_typer(governance_app, name="governance")
 app.add_typer(partners_app, name="partners")
+app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(pricing_app, name="pricing")
 app.add_typer(registrar_app, name="registrar")
 

@@ -21,6 +21,7 @@ from credstack.store.governance import GovernanceRepository
 from credstack.store.identity import IdentityRepository
 from credstack.store.institutions import InstitutionRepository, LearnerRepository
 from credstack.store.keys import KeyRepository, StatusListRepository
+from credstack.store.outcomes import OutcomesRepository
 from credstack.store.partners import PartnerRepository
 from credstack.store.pathways import PathwayRepository
 from credstack.store.pricing import PricingRepository
@@ -49,6 +50,7 @@ class UnitOfWork:
     partners: PartnerRepository
     blueprints: BlueprintRepository
     signin_failures: SigninFailureRepository
+    outcomes: OutcomesRepository
     pricing: PricingRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.partners = PartnerRepository(self.conn)
         self.blueprints = BlueprintRepository(self.conn)
         self.signin_failures = SigninFailureRepository(self.conn)
+        self.outcomes = OutcomesRepository(self.conn)
         self.pricing = PricingRepository(self.conn)
         return self
 

@@ -19,6 +19,7 @@ from credstack.credentials.verifier import Report, issuer_id
 from credstack.domain.errors import DomainError
 from credstack.domain.institution import Institution
 from credstack.services.credential_files import render_award
+from credstack.services.outcomes import record_verification
 from credstack.services.remote import MAX_BYTES, NotFetched, fetch_remote, too_large
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verification import environment, verify_bytes
@@ -45,8 +46,12 @@ def verify_data(
     data: bytes,
     source: str | None = None,
     fragment_keys: bool = False,
+    channel: str = "verify",
+    verifier_email: str | None = None,
 ) -> Verification:
-    """Verify a JSON credential, a compact VC-JWT, or a PNG / SVG badge with one baked in."""
+    """Verify a JSON credential, a compact VC-JWT, or a PNG / SVG badge with one baked in. Each
+    verification is counted (``channel``: where it came from; ``verifier_email``: the signed-in
+    verifier, which names the employer when it is a partner's contact), for employer engagement."""
     if len(data) > MAX_BYTES:
         report = Report()
         report.add("parse", "error", False, f"the input {too_large()}")
@@ -54,12 +59,35 @@ def verify_data(
     env = environment(uow, settings=settings, institution=institution, fragment_keys=fragment_keys)
     report = verify_bytes(data, env)
     issuer = issuer_id(report.credential) if report.credential else None
-    return Verification(
+    found = Verification(
         report,
         source,
         recorded_learner=recorded_learner(uow, settings=settings, report=report),
         trusted_as=env.trusted(issuer) if issuer else None,
     )
+    record_verification(
+        uow, institution=institution, channel=channel, verdict=verdict(report),
+        award_public_id=own_public_id(settings, report), employer_email=verifier_email,
+    )  # fmt: skip
+    return found
+
+
+def verdict(report: Report) -> str:
+    """valid, invalid (a check failed) or unknown (no check failed, one could not be decided)."""
+    if report.verified:
+        return "valid"
+    decided = all(c.passed is not None for c in report.checks if c.level == "error")
+    return "invalid" if decided or not report.checks else "unknown"
+
+
+def own_public_id(settings: Settings, report: Report) -> str | None:
+    """The public id of the credential when its id is one of this install's credential URLs."""
+    prefix = f"{settings.base_url.rstrip('/')}/credentials/"
+    credential_id = report.credential.get("id") if report.credential else None
+    if isinstance(credential_id, str) and credential_id.startswith(prefix):
+        rest = credential_id[len(prefix) :]
+        return rest if re.fullmatch(r"[0-9a-f-]{36}", rest) else None
+    return None
 
 
 def verify_url(

@@ -712,6 +712,163 @@ signin_failures = Table(
     Index("ix_signin_failures_client", "client", "failed_at"),
 )
 
+# ---- outcomes (docs/outcomes.md): who is on which pathway since when and in which cohort, site
+# and sponsored cohort; employer-sponsored cohorts with the return-on-investment inputs the
+# employer supplies; hires of credential holders and the employer's ratings of them; demographic
+# groups learners consented to give; traditional-degree comparison cohorts; case portfolios; and
+# verifications, which count towards employer engagement
+
+sponsored_cohorts = Table(
+    "sponsored_cohorts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("partner_id", ForeignKey("partners.id", ondelete="RESTRICT"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("seat_price", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("starts", Date, nullable=False),
+    # what the employer supplies for its return on investment (domain/analytics/roi.py); null
+    # until supplied
+    Column("productivity_gain", Money),  # yearly value of one completer's productivity gain
+    Column("retention_rate", Numeric(5, 4)),
+    Column("baseline_retention_rate", Numeric(5, 4)),
+    Column("replacement_cost", Money),
+    Column("programme_cost", Money),  # everything the cohort cost the employer
+    Column("roi_years", Numeric(4, 2)),
+    Column("created_by", Text, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_sponsored_cohorts_code"),
+    Index("ix_sponsored_cohorts_partner", "partner_id"),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("pathway_code", String(80), nullable=False),
+    Column("started", Date, nullable=False),
+    Column("cohort", String(80), nullable=False, server_default=""),
+    Column("site", String(80), nullable=False, server_default=""),
+    Column("sponsored_cohort_id", ForeignKey("sponsored_cohorts.id", ondelete="SET NULL")),
+    Column("withdrawn", Date),
+    _created(),
+    UniqueConstraint("learner_id", "pathway_code", name="uq_enrolments_learner_pathway"),
+    Index("ix_enrolments_pathway_started", "institution_id", "pathway_code", "started"),
+    Index("ix_enrolments_sponsored_cohort", "sponsored_cohort_id"),
+)
+
+hires = Table(
+    "hires",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("partner_id", ForeignKey("partners.id", ondelete="SET NULL")),
+    Column("employer_name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("hired", Date, nullable=False),
+    Column("left", Date),  # the day the hire ended; null while still employed (retention)
+    Column("award_public_id", String(36)),  # the credential the hire rests on, when known
+    Column("created_by", Text, nullable=False),
+    _created(),
+    Index("ix_hires_learner", "learner_id"),
+    Index("ix_hires_hired", "institution_id", "hired"),
+    Index("ix_hires_partner", "partner_id"),
+)
+
+hire_ratings = Table(
+    "hire_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hire_id", ForeignKey("hires.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # satisfaction | performance
+    Column("months", Integer),  # performance: months after the hire (e.g. 3, 6, 12)
+    Column("score", Numeric(5, 2), nullable=False),
+    Column("scale_max", Integer, nullable=False),  # the survey's top score, e.g. 5
+    Column("rated_on", Date, nullable=False),
+    Column("rated_by", Text, nullable=False),
+    _created(),
+    Index("ix_hire_ratings_hire", "hire_id"),
+)
+
+# Only values a learner consented to give are stored; withdrawing consent deletes the row.
+demographics = Table(
+    "demographics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("attribute", String(40), nullable=False),  # e.g. gender, age-band, first-generation
+    Column("group_label", String(80), nullable=False),
+    Column("consented_at", UtcDateTime(), nullable=False),
+    Column("source", String(40), nullable=False),  # form | import
+    UniqueConstraint("learner_id", "attribute", name="uq_demographics_learner_attribute"),
+    Index("ix_demographics_attribute", "attribute", "group_label"),
+)
+
+comparison_cohorts = Table(
+    "comparison_cohorts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(80), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("imported_by", Text, nullable=False),
+    _created(),
+    UniqueConstraint("institution_id", "code", name="uq_comparison_cohorts_code"),
+)
+
+comparison_records = Table(
+    "comparison_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cohort_id", ForeignKey("comparison_cohorts.id", ondelete="CASCADE"), nullable=False),
+    Column("ref", String(80), nullable=False),  # the source system's anonymous id
+    Column("started", Date, nullable=False),
+    Column("completed", Date),
+    Column("withdrawn", Date),
+    Column("groups", Json, nullable=False),  # {attribute: group}, consented values only
+    UniqueConstraint("cohort_id", "ref", name="uq_comparison_records_ref"),
+)
+
+case_studies = Table(
+    "case_studies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("achievement_id", ForeignKey("achievements.id", ondelete="CASCADE"), nullable=False),
+    Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False),
+    Column("partner_id", ForeignKey("partners.id", ondelete="SET NULL")),
+    Column("title", Text, nullable=False),
+    Column("task", Text, nullable=False),  # the workplace task the holder completed
+    Column("outcome", Text, nullable=False),
+    Column("evidence_url", Text),
+    Column("consented_at", UtcDateTime()),  # the holder's consent to publish; null: not shown
+    Column("consent_withdrawn_at", UtcDateTime()),
+    Column("created_by", Text, nullable=False),
+    _created(),
+    Index("ix_case_studies_achievement", "achievement_id"),
+)
+
+verification_events = Table(
+    "verification_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("channel", String(20), nullable=False),  # page | api | share
+    Column("verdict", String(20), nullable=False),
+    Column("award_public_id", String(36)),  # one of ours, when it was
+    Column("partner_id", ForeignKey("partners.id", ondelete="SET NULL")),  # the employer, if known
+    Index("ix_verification_events_at", "institution_id", "at"),
+)
+
 # ---- pricing and orders (docs/pricing-and-orders.md): price models, discounts, and the orders
 # ledger with each order's lines and its append-only status history
 

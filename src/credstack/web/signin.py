@@ -39,6 +39,11 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         ),
         Action("Verify a credential", "/verify", "Check any Open Badges credential, yours or another's."),
         Action(
+            "Your data and consent",
+            "/me/privacy",
+            "Give or withdraw the groups used in equity statistics, and consent to case studies about you.",
+        ),
+        Action(
             "What a pathway costs", "/wallet/quote", "Your quote under every price model; place an order."
         ),
         Action(
@@ -46,6 +51,11 @@ ROLE_ACTIONS: dict[Role, tuple[Action, ...]] = {
         ),
     ),
     Role.REGISTRAR: (
+        Action(
+            "Outcomes",
+            "/outcomes",
+            "Import enrolments, sponsored cohorts, hires and ratings; record hires one at a time.",
+        ),
         Action(
             "Transfer credit",
             "/transfer",

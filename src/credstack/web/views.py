@@ -162,6 +162,7 @@ def register(app: FastAPI) -> None:
     from credstack.web.curriculum import register as register_curriculum
     from credstack.web.governance import register as register_governance
     from credstack.web.moderation import register as register_moderation
+    from credstack.web.outcomes import register as register_outcomes
     from credstack.web.partners import register as register_partners
     from credstack.web.pricing import register as register_pricing
     from credstack.web.registrar import register as register_registrar
@@ -182,4 +183,5 @@ def register(app: FastAPI) -> None:
     register_pricing(app)
     register_registrar(app)
     register_signin(app)
+    register_outcomes(app)
     app.add_exception_handler(StarletteHTTPException, _not_found_page)

@@ -14,6 +14,7 @@ def register(app: FastAPI) -> None:
         frameworks,
         governance,
         identity,
+        outcomes,
         partners,
         pathways,
         pricing,
@@ -33,5 +34,6 @@ def register(app: FastAPI) -> None:
     app.include_router(governance.router, prefix="/api/v1")
     app.include_router(assessment.router, prefix="/api/v1")
     app.include_router(partners.router, prefix="/api/v1")
+    app.include_router(outcomes.router, prefix="/api/v1")
     app.include_router(pricing.router, prefix="/api/v1")
     app.include_router(registrar.router, prefix="/api/v1")
