@@ -16,8 +16,10 @@ from sqlalchemy import Engine
 from credstack.api.app import create_app
 from credstack.credentials.status_list import Bitstring
 from credstack.domain.institution import Institution
+from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 from tests.api.builders import RATES, RATIO, seed
 
 pytestmark = pytest.mark.interop
@@ -41,6 +43,7 @@ def client(engine: Engine, shared: Path, did_method: str) -> Iterator[TestClient
         did_method=did_method,  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         yield c
 
 
