@@ -12,8 +12,11 @@ from sqlalchemy import Engine
 
 from credstack.api.app import create_app
 from credstack.services.demo import seed_demo
+from credstack.services.institutions import institution_from_settings
+from credstack.services.stacking import save_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 
 # Awards the demo's Certificate in Applied Data Analytics by a faster route. Lines matter: the
 # bad-file tests name them.
@@ -65,16 +68,16 @@ def settings_for(engine: Engine) -> Settings:
 
 @contextmanager
 def pathway_client(engine: Engine, *, follow_redirects: bool = True) -> Iterator[TestClient]:
-    """The app on the demo catalog, with DA-FAST and CLOUD-FAST uploaded through the API."""
+    """The app on the demo catalog, with DA-FAST and CLOUD-FAST published (as the CLI imports
+    them), whose API calls carry an administrator's token (tests of who may call what send their
+    own: tests/api/test_authorization_matrix.py)."""
     settings = settings_for(engine)
-    seed_demo(UnitOfWork(engine), settings=settings, learners=0)
+    uow, here = UnitOfWork(engine), institution_from_settings(settings)
+    seed_demo(uow, settings=settings, learners=0)
+    for name, body in (("da-fast.yaml", DA_FAST), ("cloud-fast.yaml", CLOUD_FAST)):
+        save_pathway(uow, institution=here, data=body, filename=name, actor="test")
     with TestClient(create_app(settings, engine=engine), follow_redirects=follow_redirects) as client:
-        for body in (DA_FAST, CLOUD_FAST):
-            response = client.post(
-                "/api/v1/pathways", content=body, headers={"content-type": "application/yaml"}
-            )
-            assert response.status_code == 201, response.text
-        yield client
+        yield as_staff(client, uow, here)
 
 
 def earn(client: TestClient, email: str, *codes: str, name: str = "Ada Lovelace") -> dict[str, str]:

@@ -11,7 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from credstack.api.app import create_app
+from credstack.services.institutions import institution_from_settings
+from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 from tests.api.builders import CASE_JSON, PROPORTION, RATES, RATIO, achievements, achievements_file
 from tests.conftest import snapshot
 
@@ -24,6 +27,7 @@ def client(engine: Engine, shared: Path) -> Iterator[TestClient]:
         database_url="sqlite://unused", institution_slug="test", institution_name="Test Institute"
     )
     with TestClient(create_app(settings, engine=engine)) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         path = shared / CASE_JSON
         response = c.post(
             "/api/v1/frameworks", files={"file": (path.name, path.read_bytes(), "application/json")}

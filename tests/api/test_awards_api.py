@@ -19,8 +19,10 @@ from credstack.credentials.baking import unbake_png, unbake_svg
 from credstack.credentials.proofs import did_resolver, verify_proofs
 from credstack.credentials.status_list import Bitstring
 from credstack.domain.institution import Institution
+from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 from tests.api.builders import RATES, RATIO, seed
 
 pytestmark = pytest.mark.interop
@@ -45,6 +47,7 @@ def client(engine: Engine, shared: Path, did_method: str) -> Iterator[TestClient
         did_method=did_method,  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings, engine=engine)) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         yield c
 
 

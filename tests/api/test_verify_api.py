@@ -17,8 +17,10 @@ from sqlalchemy import Engine
 from credstack.api.app import create_app
 from credstack.domain.institution import Institution
 from credstack.services import verify_requests
+from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 from tests.api.builders import seed
 
 pytestmark = pytest.mark.interop
@@ -50,6 +52,7 @@ def client(engine: Engine, shared: Path) -> Iterator[TestClient]:
         did_method="web",
     )
     with TestClient(create_app(settings, engine=engine)) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         yield c
 
 

@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from credstack.api.app import create_app
 from credstack.domain.institution import Institution
+from credstack.services.stacking import save_pathway
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
 from credstack.store.db import make_engine, migrate
+from tests.api.auth import bearer
 from tests.api.builders import PROPORTION, seed
 from tests.web.authz_builders import PASSWORD, person
 
@@ -36,6 +39,8 @@ REGISTRAR = "registrar@example.edu"
 class Site:
     url: str
     framework_id: int
+    api: dict[str, str]  # an administrator's API token, as headers
+    engine: Engine
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +50,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Sit
     db = tmp_path_factory.mktemp("browser") / "credstack.db"
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
-    framework_id = seed(UnitOfWork(engine), Institution(slug="browser", name="Browser Test College"), shared)
-    person(engine, Institution(slug="browser", name="Browser Test College"), REGISTRAR, "registrar")
+    here = Institution(slug="browser", name="Browser Test College")
+    framework_id = seed(UnitOfWork(engine), here, shared)
+    api = bearer(UnitOfWork(engine), here, "staff@example.org", "admin")
+    person(engine, here, REGISTRAR, "registrar")
     settings = Settings(
         database_url=f"sqlite:///{db}", institution_slug="browser", institution_name="Browser Test College"
     )
@@ -64,7 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Sit
             pytest.fail("the uvicorn server did not start")
         time.sleep(0.05)
     try:
-        yield Site(f"http://127.0.0.1:{port}", framework_id)
+        yield Site(f"http://127.0.0.1:{port}", framework_id, api, engine)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -230,6 +237,7 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
             "learner_name": "Katherine Johnson",
             "results": {"C1": "Proficient", "C2": "Proficient"},
         },
+        headers=site.api,
     )
     assert issued.status_code == 201, issued.text
     award = issued.json()
@@ -252,7 +260,9 @@ def test_verify_from_the_credential_page_and_by_uploading_a_badge(
 
     # upload the baked PNG through the file input (the script names the chosen file)
     badge = tmp_path / "katherine-badge.png"
-    badge.write_bytes(httpx.get(f"{site.url}/api/v1/awards/{award['id']}/credential.png").content)
+    badge.write_bytes(
+        httpx.get(f"{site.url}/api/v1/awards/{award['id']}/credential.png", headers=site.api).content
+    )
     page.goto(site.url + "/verify")
     assert page.get_by_role("link", name="Verify").first.get_attribute("aria-current") == "page"
     page.get_by_label("Credential file").set_input_files(str(badge))
@@ -326,7 +336,9 @@ def test_pathway_audit_page_at_desktop_and_phone_widths(browser: Any, site: Site
         course("CERT-DS", "Certificate in Data Skills", 1200, 300, kind="certificate", level=6, credits=20),
         course("CERT-DM", "Certificate in Data Methods", 900, 220, kind="certificate", level=6, credits=15),
     ]
-    imported = httpx.post(site.url + "/api/v1/achievements/import", content=json.dumps(catalog))
+    imported = httpx.post(
+        site.url + "/api/v1/achievements/import", content=json.dumps(catalog), headers=site.api
+    )
     assert imported.status_code == 201, imported.text
     pathway = b"""\
 id: DATA-SKILLS
@@ -350,12 +362,14 @@ requires:
 """
     methods = b"id: DATA-METHODS\nname: Certificate in Data Methods\nawards: CERT-DM\nrequires:\n  all:\n"
     methods += b"".join(b"    - achievement: %s\n" % code for code in (b"DS-101", b"DS-201", b"DS-202"))
-    for body in (pathway, methods):
-        assert httpx.post(site.url + "/api/v1/pathways", content=body).status_code == 201
+    here = Institution(slug="browser", name="Browser Test College")
+    for body in (pathway, methods):  # published, as the CLI imports them
+        save_pathway(UnitOfWork(site.engine), institution=here, data=body, filename="p.yaml", actor="test")
     for code in ("DS-101", "DS-102", "DS-203"):  # in progress: the methods course is missing
         issued = httpx.post(
             site.url + "/api/v1/awards",
             json={"achievement": code, "learner_email": "mary@example.org", "learner_name": "Mary Jackson"},
+            headers=site.api,
         )
         assert issued.status_code == 201, issued.text
 

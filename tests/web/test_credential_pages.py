@@ -16,8 +16,10 @@ from sqlalchemy import Engine
 from credstack.api.app import create_app
 from credstack.credentials.status_list import Bitstring
 from credstack.domain.institution import Institution
+from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.settings import Settings
+from tests.api.auth import as_staff
 from tests.api.builders import RATES, RATIO, seed
 from tests.web.authz_builders import csrf, person, sign_in
 
@@ -44,6 +46,7 @@ def client(engine: Engine, shared: Path, did_method: str) -> Iterator[TestClient
     )
     person(engine, Institution(slug="test", name="Test Institute"), REGISTRAR, "registrar")
     with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         c.base_url = "https://testserver"  # type: ignore[assignment]  # Secure session cookies
         sign_in(c, REGISTRAR)
         yield c

@@ -21,10 +21,12 @@ from credstack.api.app import create_app
 from credstack.credentials.verifier import Check, Report
 from credstack.domain.institution import Institution
 from credstack.services import verify_requests
+from credstack.services.institutions import institution_from_settings
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verify_requests import Verification
 from credstack.settings import Settings
 from credstack.web.verify_view import check_row, summary, verify_view
+from tests.api.auth import as_staff
 from tests.api.builders import seed
 from tests.web.authz_builders import csrf, person, sign_in
 
@@ -54,6 +56,7 @@ def client(engine: Engine, shared: Path) -> Iterator[TestClient]:
         did_method="web",
     )
     with TestClient(create_app(settings, engine=engine), follow_redirects=False) as c:
+        as_staff(c, UnitOfWork(engine), institution_from_settings(settings))
         yield c
 
 

@@ -42,6 +42,9 @@ async def read_upload(
         data = await file.read()
         # a browser says application/octet-stream for an unknown type: judge by the name then
         return Upload(data, file.filename, _format(file.content_type))
+    if request.headers.get("content-type", "").startswith(("multipart/form-data", "application/x-www-form")):
+        # the form was read (and the body with it) looking for the file: there is none
+        raise InvalidInput(Problem("file", "no file: send it as the multipart field 'file'"))
     data = await request.body()
     if not data.strip():
         raise InvalidInput(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from credstack.api.access import Designer
 from credstack.api.deps import InstitutionDep, UowDep
 from credstack.api.schemas import AchievementOut, AchievementSummaryOut, ImportAchievementsOut
 from credstack.api.uploads import UploadDep
@@ -44,10 +45,10 @@ def get_achievement(achievement_id: int, uow: UowDep, institution: InstitutionDe
     responses={200: {"description": "Every definition was in the catalog already; nothing changed"}},
 )
 def import_achievements(
-    uow: UowDep, institution: InstitutionDep, upload: UploadDep, response: Response
+    principal: Designer, uow: UowDep, institution: InstitutionDep, upload: UploadDep, response: Response
 ) -> ImportAchievementsOut:
     """Import achievement definitions from CSV or JSON (multipart ``file`` or the raw body).
-    All or nothing: any bad row imports none."""
+    All or nothing: any bad row imports none. Curriculum designers."""
     parsed = service.parse_achievements(
         upload.data, filename=upload.filename, fmt=upload.fmt, currency=institution.currency
     )

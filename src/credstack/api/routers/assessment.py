@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from credstack.api.access import allow
 from credstack.api.assessment_schemas import (
     AssignmentDetail,
     AssignmentIn,
@@ -26,15 +27,24 @@ from credstack.api.assessment_schemas import (
     SubmissionOut,
     SubmissionSummary,
 )
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.domain.assessment import CriterionMark, Status
 from credstack.domain.errors import InvalidInput, Problem
 from credstack.domain.evidence import EvidenceDraft, EvidenceKind
-from credstack.domain.identity import Role
+from credstack.domain.identity import Principal, Role
 from credstack.domain.sampling import SamplingPolicy
 from credstack.services import assessment, marking, moderation
 
 router = APIRouter(tags=["assessment"])
+
+LearnerWriter = Annotated[Principal, allow(Role.LEARNER, scope="write")]
+SubmissionReader = Annotated[Principal, allow(Role.LEARNER, *assessment.STAFF, scope="read")]
+EvidenceReader = Annotated[Principal, allow(Role.LEARNER, *assessment.STAFF, Role.ASSESSOR, scope="read")]
+Assigner = Annotated[Principal, allow(Role.REGISTRAR, scope="assess")]
+Marker = Annotated[Principal, allow(Role.ASSESSOR, scope="read")]
+MarkGiver = Annotated[Principal, allow(Role.ASSESSOR, scope="assess")]
+ModerationReader = Annotated[Principal, allow(*moderation.REPORT_ROLES, scope="read")]
+PolicySetter = Annotated[Principal, allow(Role.REGISTRAR, scope="govern")]
 
 NOT_YOURS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -45,7 +55,7 @@ NOT_YOURS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/submissions", status_code=status.HTTP_201_CREATED, responses=NOT_YOURS)
 def create_submission(
-    body: SubmissionIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    body: SubmissionIn, principal: LearnerWriter, uow: UowDep, institution: InstitutionDep
 ) -> SubmissionOut:
     """A learner starts a draft submission for a published achievement."""
     created = assessment.create_submission(
@@ -56,7 +66,7 @@ def create_submission(
 
 
 def _submission(
-    uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, public_id: str
+    uow: UowDep, institution: InstitutionDep, principal: Principal, public_id: str
 ) -> SubmissionOut:
     view = assessment.view_submission(uow, institution=institution, principal=principal, submission=public_id)
     return SubmissionOut.view(view)
@@ -64,7 +74,7 @@ def _submission(
 
 @router.get("/submissions", responses=NOT_YOURS)
 def list_submissions(
-    principal: PrincipalDep,
+    principal: SubmissionReader,
     uow: UowDep,
     institution: InstitutionDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
@@ -79,7 +89,7 @@ def list_submissions(
 
 @router.get("/submissions/{submission}", responses=NOT_YOURS)
 def get_submission(
-    submission: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    submission: str, principal: SubmissionReader, uow: UowDep, institution: InstitutionDep
 ) -> SubmissionOut:
     """Where a submission stands; once decided, the result with the deciding marks' comments."""
     return _submission(uow, institution, principal, submission)
@@ -92,7 +102,7 @@ def get_submission(
 )
 async def add_evidence(
     submission: str,
-    principal: PrincipalDep,
+    principal: LearnerWriter,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,
@@ -128,7 +138,7 @@ async def add_evidence(
 def evidence_file(
     submission: str,
     evidence_id: int,
-    principal: PrincipalDep,
+    principal: EvidenceReader,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,
@@ -156,7 +166,7 @@ def _quote(name: str) -> str:
 
 @router.post("/submissions/{submission}/submit", responses=NOT_YOURS)
 def submit(
-    submission: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    submission: str, principal: LearnerWriter, uow: UowDep, institution: InstitutionDep
 ) -> SubmissionOut:
     """Hand in the draft (at least one item of evidence)."""
     assessment.submit(uow, institution=institution, principal=principal, submission=submission)
@@ -167,7 +177,7 @@ def submit(
     "/submissions/{submission}/assignments", status_code=status.HTTP_201_CREATED, responses=NOT_YOURS
 )
 def assign(
-    submission: str, body: AssignmentIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    submission: str, body: AssignmentIn, principal: Assigner, uow: UowDep, institution: InstitutionDep
 ) -> AssignmentOut:
     """A registrar assigns the first marker, a blind second marker to a sampled submission, or a
     third marker after a disagreement (or replaces one who has not marked yet)."""
@@ -181,7 +191,7 @@ def assign(
 
 @router.get("/assignments", responses=NOT_YOURS)
 def list_assignments(
-    principal: PrincipalDep,
+    principal: Marker,
     uow: UowDep,
     institution: InstitutionDep,
     open_only: Annotated[bool, Query(alias="open")] = False,
@@ -193,7 +203,7 @@ def list_assignments(
 
 @router.get("/assignments/{assignment}", responses=NOT_YOURS)
 def get_assignment(
-    assignment: int, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    assignment: int, principal: Marker, uow: UowDep, institution: InstitutionDep
 ) -> AssignmentDetail:
     """The work to mark, the rubric and the caller's marks; a blind second marker sees no earlier
     marks, a third marker sees both markings to reconcile."""
@@ -208,7 +218,7 @@ def get_assignment(
 def give_marks(
     assignment: int,
     body: MarksIn,
-    principal: PrincipalDep,
+    principal: MarkGiver,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,
@@ -236,7 +246,7 @@ def give_marks(
 
 @router.get("/moderation/policy", responses=NOT_YOURS)
 def get_policy(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, achievement: str | None = None
+    principal: ModerationReader, uow: UowDep, institution: InstitutionDep, achievement: str | None = None
 ) -> PolicyOut:
     """The sampling policy that applies to the achievement (or the institution's default)."""
     principal.require(Role.REGISTRAR, Role.BOARD, scope="read")
@@ -246,7 +256,7 @@ def get_policy(
 @router.put("/moderation/policy", responses=NOT_YOURS)
 def put_policy(
     body: PolicyIn,
-    principal: PrincipalDep,
+    principal: PolicySetter,
     uow: UowDep,
     institution: InstitutionDep,
     achievement: str | None = None,
@@ -267,7 +277,7 @@ def put_policy(
     responses={**NOT_YOURS, 200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
 def moderation_report(
-    principal: PrincipalDep,
+    principal: ModerationReader,
     uow: UowDep,
     institution: InstitutionDep,
     achievement: str | None = None,

@@ -6,18 +6,27 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
+from credstack.api.access import AwardReader, Issuer, own_records, sees_everyone
 from credstack.api.award_deps import AwardDep, credential_download
 from credstack.api.award_schemas import AwardOut, AwardSummaryOut, IssuedOut, IssueIn, StatusChangeIn
 from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
-from credstack.domain.errors import InvalidInput, Problem
+from credstack.domain.errors import InvalidInput, NotFound, Problem
+from credstack.domain.identity import Principal
 from credstack.services import status as status_service
 from credstack.services.awards import recent_awards
 from credstack.services.credential_files import MEDIA_TYPES
 from credstack.services.stacking import issue_and_stack
+from credstack.store.awards import StoredAward
 
 router = APIRouter(tags=["awards"])
 
-ACTOR = "api"  # until sign-in: who called the API
+
+def visible(award: StoredAward, principal: Principal) -> StoredAward:
+    """The award, if the caller may see it: a registrar every award, a learner their own. Another
+    learner's award is NotFound (404), the same answer as for one that does not exist."""
+    if not sees_everyone(principal) and award.learner_email.lower() != principal.email.lower():
+        raise NotFound("award", award.public_id)
+    return award
 
 
 @router.post(
@@ -29,6 +38,7 @@ ACTOR = "api"  # until sign-in: who called the API
     },
 )
 def issue(
+    principal: Issuer,
     body: IssueIn,
     uow: UowDep,
     settings: SettingsDep,
@@ -37,11 +47,13 @@ def issue(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> IssuedOut:
     """Issue a signed AchievementCredential. A repeated request (same ``Idempotency-Key`` header
-    or ``idempotency_key``, else the same content) returns the award already issued."""
+    or ``idempotency_key``, else the same content) returns the award already issued. Registrars."""
     if idempotency_key and body.idempotency_key and idempotency_key != body.idempotency_key:
         raise InvalidInput(Problem("idempotency_key", "differs from the Idempotency-Key header"))
     request = body.request(idempotency_key or body.idempotency_key)
-    issued = issue_and_stack(uow, settings=settings, institution=institution, request=request, actor=ACTOR)
+    issued = issue_and_stack(
+        uow, settings=settings, institution=institution, request=request, actor=principal.actor
+    )
     if not issued.created:
         response.status_code = status.HTTP_200_OK
     return IssuedOut.of(issued.award, created=issued.created, settings=settings)
@@ -49,20 +61,26 @@ def issue(
 
 @router.get("/awards")
 def list_awards(
+    principal: AwardReader,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,
     learner: Annotated[str | None, Query(description="only this learner's awards (email)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[AwardSummaryOut]:
-    """Recent awards, newest first."""
+    """Recent awards, newest first. A registrar sees everyone's; a learner only their own (naming
+    another learner is refused)."""
+    if not sees_everyone(principal):
+        own_records(principal, learner or principal.email)
+        learner = principal.email
     found = recent_awards(uow, institution=institution, learner=learner, limit=limit)
     return [AwardSummaryOut.of(a, settings) for a in found]
 
 
 @router.get("/awards/{public_id}")
-def get_award(award: AwardDep, settings: SettingsDep) -> AwardOut:
-    return AwardOut.of(award, settings)
+def get_award(principal: AwardReader, award: AwardDep, settings: SettingsDep) -> AwardOut:
+    """One award with its credential (a learner: only their own)."""
+    return AwardOut.of(visible(award, principal), settings)
 
 
 @router.get(
@@ -76,13 +94,19 @@ def get_award(award: AwardDep, settings: SettingsDep) -> AwardOut:
     },
 )
 def download(
-    award: AwardDep, fmt: Literal["json", "jwt", "png", "svg", "pdf"], uow: UowDep, settings: SettingsDep
+    principal: AwardReader,
+    award: AwardDep,
+    fmt: Literal["json", "jwt", "png", "svg", "pdf"],
+    uow: UowDep,
+    settings: SettingsDep,
 ) -> Response:
-    return credential_download(uow, settings=settings, award=award, fmt=fmt)
+    """The credential as a file (a learner: only their own)."""
+    return credential_download(uow, settings=settings, award=visible(award, principal), fmt=fmt)
 
 
 @router.post("/awards/{public_id}/{action}")
 def change_status(
+    principal: Issuer,
     award: AwardDep,
     action: Literal["revoke", "suspend", "reinstate"],
     body: StatusChangeIn,
@@ -90,8 +114,13 @@ def change_status(
     settings: SettingsDep,
     institution: InstitutionDep,
 ) -> AwardSummaryOut:
-    """Revoke (final), suspend or reinstate an award; the status list changes at once."""
+    """Revoke (final), suspend or reinstate an award; the status list changes at once. Registrars."""
     updated = status_service.change_status(
-        uow, institution=institution, award=award.public_id, action=action, reason=body.reason, actor=ACTOR
+        uow,
+        institution=institution,
+        award=award.public_id,
+        action=action,
+        reason=body.reason,
+        actor=principal.actor,
     )
     return AwardSummaryOut.of(updated, settings)

@@ -7,14 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from credstack.api.access import CurriculumReader, Designer
 from credstack.api.curriculum_schemas import CourseImportOut, CourseOut, CurriculumOut, TerminalOut
 from credstack.api.deps import InstitutionDep, UowDep
 from credstack.api.uploads import UploadDep
 from credstack.services import curriculum as service
 
 router = APIRouter(tags=["curriculum"])
-
-ACTOR = "api"  # until sign-in: who called the API
 
 
 @router.post(
@@ -26,16 +25,17 @@ ACTOR = "api"  # until sign-in: who called the API
     },
 )
 def import_courses(
-    uow: UowDep, institution: InstitutionDep, upload: UploadDep, response: Response
+    principal: Designer, uow: UowDep, institution: InstitutionDep, upload: UploadDep, response: Response
 ) -> CourseImportOut:
     """Replace the course catalogue with a CSV file (multipart ``file`` or the raw body; columns
-    code, title, credits, level, competencies as ``KEY:LEVEL; ...``). All or nothing."""
+    code, title, credits, level, competencies as ``KEY:LEVEL; ...``). All or nothing.
+    Curriculum designers."""
     done = service.import_courses(
         uow,
         institution=institution,
         data=upload.data,
         filename=upload.filename or "request body",
-        actor=ACTOR,
+        actor=principal.actor,
     )
     if done.unchanged:
         response.status_code = status.HTTP_200_OK
@@ -43,19 +43,21 @@ def import_courses(
 
 
 @router.get("/courses")
-def list_courses(uow: UowDep, institution: InstitutionDep) -> list[CourseOut]:
-    """The course catalogue, by code."""
+def list_courses(_: CurriculumReader, uow: UowDep, institution: InstitutionDep) -> list[CourseOut]:
+    """The course catalogue, by code. Curriculum designers, the board and registrars."""
     return [CourseOut.of(c) for c in service.list_courses(uow, institution=institution)]
 
 
 @router.get("/curriculum")
-def list_terminals(uow: UowDep, institution: InstitutionDep) -> list[TerminalOut]:
-    """Every credential a pathway awards, with its outcomes' coverage in short."""
+def list_terminals(_: CurriculumReader, uow: UowDep, institution: InstitutionDep) -> list[TerminalOut]:
+    """Every credential a pathway awards, with its outcomes' coverage in short. Curriculum
+    designers, the board and registrars."""
     return [TerminalOut.of(t) for t in service.terminals(uow, institution=institution)]
 
 
 @router.get("/curriculum/{code}")
 def get_curriculum(
+    _: CurriculumReader,
     code: str,
     uow: UowDep,
     institution: InstitutionDep,
@@ -64,6 +66,7 @@ def get_curriculum(
     ] = None,
 ) -> CurriculumOut:
     """The credential's curriculum map: its outcomes, the stack with every route, the coverage
-    matrix, the backmapping, the gap analysis with aligned courses, and the coherence flags."""
+    matrix, the backmapping, the gap analysis with aligned courses, and the coherence flags.
+    Curriculum designers, the board and registrars."""
     found = service.curriculum(uow, institution=institution, code=code, pathway=pathway)
     return CurriculumOut.of(found.map, found.pathways)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Response, status
 
+from credstack.api.access import Designer
 from credstack.api.deps import InstitutionDep, UowDep
 from credstack.api.schemas import CompetencyOut, FrameworkImportOut, FrameworkOut, FrameworkSummaryOut
 from credstack.api.uploads import UploadDep
@@ -26,6 +27,7 @@ def list_frameworks(uow: UowDep, institution: InstitutionDep) -> list[FrameworkS
     responses={200: {"description": "The same file was imported before; nothing changed"}},
 )
 def import_framework(
+    principal: Designer,
     uow: UowDep,
     institution: InstitutionDep,
     upload: UploadDep,
@@ -34,7 +36,8 @@ def import_framework(
     title_query: Annotated[str | None, Query(alias="title", description="title, with a raw body")] = None,
 ) -> FrameworkImportOut:
     """Import a CASE 1.0/1.1 package (JSON) or a CASE spreadsheet (CSV), as a multipart
-    ``file`` or as the raw body. A changed file becomes the framework's next revision."""
+    ``file`` or as the raw body. A changed file becomes the framework's next revision.
+    Curriculum designers."""
     result = service.import_framework(
         uow,
         institution=institution,

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, status
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.governance_schemas import (
     CommentIn,
     GovernanceOut,
@@ -21,13 +22,19 @@ from credstack.api.governance_schemas import (
 )
 from credstack.api.pathway_schemas import PathwaySavedOut
 from credstack.api.uploads import UploadDep
-from credstack.domain.governance import require_author, require_viewer
+from credstack.domain.governance import ROLES, SCOPE, VIEWERS, Action, require_author, require_viewer
+from credstack.domain.identity import Principal, Role
 from credstack.services import governance as service
 from credstack.services.governance import Target, policy_from
 from credstack.services.governance_queue import board_queue
 from credstack.services.stacking import save_pathway
 
 router = APIRouter(prefix="/governance", tags=["governance"])
+
+Viewer = Annotated[Principal, allow(*VIEWERS)]  # the scope (read or govern) is checked by require_viewer
+Author = Annotated[Principal, allow(*ROLES[Action.SUBMIT], scope=SCOPE)]
+Member = Annotated[Principal, allow(Role.DESIGNER, Role.BOARD, scope=SCOPE)]  # each step checks its roles
+BoardMember = Annotated[Principal, allow(*ROLES[Action.SCHEDULE_REVIEW], scope=SCOPE)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -39,9 +46,7 @@ VersionQuery = Annotated[int | None, Query(ge=1, description="the pathway versio
 
 
 @router.get("/queue", responses=ERRORS)
-def queue(
-    uow: UowDep, institution: InstitutionDep, settings: SettingsDep, principal: PrincipalDep
-) -> QueueOut:
+def queue(uow: UowDep, institution: InstitutionDep, settings: SettingsDep, principal: Viewer) -> QueueOut:
     """What waits for the board (in review with the approvals so far; approved, unpublished) and
     the live definitions whose periodic review is overdue, due soon or not scheduled.
     Designers and the board."""
@@ -51,7 +56,7 @@ def queue(
 
 @router.post("/pathways", status_code=status.HTTP_201_CREATED, responses=ERRORS)
 def propose_pathway(
-    uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, upload: UploadDep
+    uow: UowDep, institution: InstitutionDep, principal: Author, upload: UploadDep
 ) -> PathwaySavedOut:
     """Store a pathway file as its next version, as a draft for review (the caller is its
     author). Curriculum designers."""
@@ -74,7 +79,7 @@ def history(
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    principal: Viewer,
     version: VersionQuery = None,
 ) -> GovernanceOut:
     """The version's state, approvals of the current round, every state change, the board's
@@ -93,7 +98,7 @@ def comment(
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    principal: Member,
     version: VersionQuery = None,
 ) -> GovernanceOut:
     """A comment, kept with this version. Designers and the board."""
@@ -117,7 +122,7 @@ def next_review(
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    principal: BoardMember,
     version: VersionQuery = None,
 ) -> GovernanceOut:
     """Set the date of the version's next periodic review. The board."""
@@ -145,7 +150,7 @@ def take_step(
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    principal: Member,
     body: Annotated[StepIn | None, Body()] = None,
     version: VersionQuery = None,
 ) -> GovernanceOut:

@@ -7,11 +7,12 @@ are seen by those, by their mentor and by their learner; only the mentor signs o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.partner_schemas import (
     BlueprintOut,
     CoDesignIn,
@@ -31,10 +32,18 @@ from credstack.api.partner_schemas import (
     ProjectStatusIn,
     SignOffIn,
 )
+from credstack.domain.identity import Principal, Role
 from credstack.services import blueprints, mentorships, partners
 from credstack.services.mentorships import sign_off_link
 
 router = APIRouter(tags=["partners"])
+
+Manager = Annotated[Principal, allow(*partners.MANAGERS, scope="write")]
+MentorshipReader = Annotated[
+    Principal, allow(*partners.MANAGERS, Role.EMPLOYER, Role.LEARNER, scope="read")
+]  # each sees the mentorships they are part of
+Mentor = Annotated[Principal, allow(Role.EMPLOYER, scope="write")]
+MethodSetter = Annotated[Principal, allow(Role.DESIGNER, scope="write")]
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -51,7 +60,7 @@ def list_partners(uow: UowDep, institution: InstitutionDep) -> list[PartnerOut]:
 
 @router.post("/partners", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def add_partner(
-    body: PartnerIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    body: PartnerIn, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> PartnerRecordOut:
     """Add a partner organisation (registrars, curriculum designers, administrators)."""
     s = partners.add_partner(uow, institution=institution, principal=principal, partner=body.partner())
@@ -65,7 +74,7 @@ def get_partner(slug: str, uow: UowDep, institution: InstitutionDep) -> PartnerO
 
 @router.patch("/partners/{slug}", responses=GUARDED)
 def update_partner(
-    slug: str, body: PartnerPatch, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    slug: str, body: PartnerPatch, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> PartnerRecordOut:
     """Change some of a partner's fields (its slug stays)."""
     changes = body.model_dump(exclude_unset=True)
@@ -78,14 +87,14 @@ def update_partner(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**GUARDED, 409: {"description": "The partner has records; it stays for their history"}},
 )
-def remove_partner(slug: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> Response:
+def remove_partner(slug: str, principal: Manager, uow: UowDep, institution: InstitutionDep) -> Response:
     partners.remove_partner(uow, institution=institution, principal=principal, slug=slug)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/partners/{slug}/co-designs", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def add_co_design(
-    slug: str, body: CoDesignIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    slug: str, body: CoDesignIn, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> CoDesignOut:
     """Record that the partner co-designed an achievement."""
     co = partners.add_co_design(
@@ -96,7 +105,7 @@ def add_co_design(
 
 @router.post("/partners/{slug}/projects", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def add_project(
-    slug: str, body: ProjectIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    slug: str, body: ProjectIn, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> ProjectOut:
     """A micro-internship or employer project the partner offers as an achievement's assessment task."""
     return ProjectOut.of(
@@ -106,7 +115,7 @@ def add_project(
 
 @router.get("/partners/{slug}/projects", responses=GUARDED)
 def partner_projects(
-    slug: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    slug: str, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> list[ProjectOut]:
     """Every project of the partner, whatever its status."""
     found = partners.projects_of(uow, institution=institution, principal=principal, slug=slug)
@@ -128,7 +137,7 @@ def list_open_projects(
     "/projects/{project_id}/status", responses={**GUARDED, 409: {"description": "Not from its status"}}
 )
 def set_project_status(
-    project_id: int, body: ProjectStatusIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    project_id: int, body: ProjectStatusIn, principal: Manager, uow: UowDep, institution: InstitutionDep
 ) -> ProjectOut:
     """Open, close or cancel a project."""
     return ProjectOut.of(
@@ -141,7 +150,7 @@ def set_project_status(
 @router.post("/mentorships", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def add_mentorship(
     body: MentorshipIn,
-    principal: PrincipalDep,
+    principal: Manager,
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
@@ -159,7 +168,7 @@ def add_mentorship(
 
 @router.get("/mentorships", responses=GUARDED)
 def list_mentorships(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
+    principal: MentorshipReader, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
 ) -> list[MentorshipOut]:
     """Managers see every mentorship; a mentor their own; a learner theirs."""
     found = mentorships.mentorships_for(uow, institution=institution, principal=principal)
@@ -171,7 +180,11 @@ def list_mentorships(
     responses={**GUARDED, 404: {"description": "No such mentorship, or not yours"}},
 )
 def get_mentorship(
-    public_id: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
+    public_id: str,
+    principal: MentorshipReader,
+    uow: UowDep,
+    institution: InstitutionDep,
+    settings: SettingsDep,
 ) -> MentorshipOut:
     found = mentorships.mentorship(uow, institution=institution, principal=principal, public_id=public_id)
     return MentorshipOut.of(found, settings.base_url)
@@ -187,7 +200,7 @@ def get_mentorship(
 def sign_off(
     public_id: str,
     body: SignOffIn,
-    principal: PrincipalDep,
+    principal: Mentor,
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
@@ -209,7 +222,11 @@ def sign_off(
     },
 )
 def mentorship_evidence(
-    public_id: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
+    public_id: str,
+    principal: MentorshipReader,
+    uow: UowDep,
+    institution: InstitutionDep,
+    settings: SettingsDep,
 ) -> EvidenceOut:
     """The sign-off as an evidence link to hand in with an assessment submission."""
     found = mentorships.mentorship(uow, institution=institution, principal=principal, public_id=public_id)
@@ -230,7 +247,7 @@ def get_blueprint(code: str, uow: UowDep, institution: InstitutionDep, settings:
 
 @router.put("/achievements/{code}/blueprint/method", responses=GUARDED)
 def set_method(
-    code: str, body: MethodIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    code: str, body: MethodIn, principal: MethodSetter, uow: UowDep, institution: InstitutionDep
 ) -> MethodOut:
     """Set how the achievement is assessed (curriculum designers and administrators)."""
     return MethodOut.of(

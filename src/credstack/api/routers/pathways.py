@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from credstack.api.access import Issuer, allow, own_records
 from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.pathway_schemas import (
     AuditOut,
@@ -20,13 +21,15 @@ from credstack.api.pathway_schemas import (
 )
 from credstack.api.uploads import UploadDep
 from credstack.domain.errors import NotFound
+from credstack.domain.governance import require_author
+from credstack.domain.identity import Principal, Role
 from credstack.domain.pathways.plan import Metric
 from credstack.services import pathway_views as service
 from credstack.services.stacking import save_pathway
 
 router = APIRouter(tags=["pathways"])
 
-ACTOR = "api"  # until sign-in: who called the API
+Auditor = Annotated[Principal, allow(Role.LEARNER, Role.REGISTRAR, Role.ASSESSOR, scope="read")]
 
 
 @router.post(
@@ -34,15 +37,24 @@ ACTOR = "api"  # until sign-in: who called the API
     status_code=status.HTTP_201_CREATED,
     responses={422: {"description": "The file is not a valid pathway; each error names its line"}},
 )
-def add_pathway(uow: UowDep, institution: InstitutionDep, upload: UploadDep) -> PathwaySavedOut:
+def add_pathway(
+    principal: Annotated[Principal, allow(Role.DESIGNER)],
+    uow: UowDep,
+    institution: InstitutionDep,
+    upload: UploadDep,
+) -> PathwaySavedOut:
     """Store a pathway file (YAML or JSON; multipart ``file`` or the raw body) as the next version
-    of its pathway. A file that changes nothing answers the latest version."""
+    of its pathway, a draft for the governance board's review (the caller is its author; it is
+    published through ``/governance``). A file that changes nothing answers the latest version.
+    Curriculum designers (a token needs the scope ``govern``)."""
+    require_author(principal)
     pathway, version = save_pathway(
         uow,
         institution=institution,
         data=upload.data,
         filename=upload.filename or "request body",
-        actor=ACTOR,
+        actor=principal.actor,
+        author=principal,
     )
     return PathwaySavedOut.of(pathway, version)
 
@@ -70,6 +82,7 @@ def get_pathway(
 
 @router.get("/pathways/{code}/audit")
 def audit(
+    principal: Auditor,
     code: str,
     uow: UowDep,
     institution: InstitutionDep,
@@ -79,7 +92,9 @@ def audit(
 ) -> AuditOut:
     """The learner's audit against this pathway, whichever it is (a what-if audit when it is not
     their pathway): every requirement's status, the awards counted where, what is missing, the
-    version used and why, and the cheapest plan to complete it with its alternatives."""
+    version used and why, and the cheapest plan to complete it with its alternatives.
+    Registrars and assessors audit any learner; a learner only themself."""
+    own_records(principal, learner, staff=(Role.REGISTRAR, Role.ASSESSOR))
     found = service.plan_for_learner(
         uow, institution=institution, learner_email=learner, pathway_code=code, metric=metric, as_of=as_of
     )
@@ -92,6 +107,7 @@ def audit(
     responses={200: {"description": "The same decision was on record already; nothing changed"}},
 )
 def add_exception(
+    principal: Issuer,
     code: str,
     body: ExceptionIn,
     uow: UowDep,
@@ -100,7 +116,7 @@ def add_exception(
     response: Response,
 ) -> ExceptionRecordedOut:
     """Waive a requirement, or let one of the learner's awards stand for it, with who decided and
-    why; then issue any stacked award the learner now completes (with its CLR)."""
+    why; then issue any stacked award the learner now completes (with its CLR). Registrars."""
     done = service.record_exception(
         uow,
         settings=settings,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.datastructures import UploadFile
 
+from credstack.api.access import Registrar
 from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.verify_schemas import ReportOut, TrustedIssuerIn, TrustedIssuerOut
 from credstack.domain.errors import InvalidInput, Problem
@@ -18,7 +19,6 @@ from credstack.services.verify_requests import verify_data, verify_url
 
 router = APIRouter(tags=["verification"])
 
-ACTOR = "api"  # until sign-in: who called the API
 LIMIT = f"the {MAX_BYTES // 1024 // 1024} MB limit"
 _binary = {"type": "string", "format": "binary"}
 VERIFY_BODY: dict[str, Any] = {
@@ -147,12 +147,17 @@ def list_trusted_issuers(uow: UowDep, institution: InstitutionDep) -> list[Trust
     responses={200: {"description": "The issuer was in the registry already; its name and note updated"}},
 )
 def add_trusted_issuer(
-    body: TrustedIssuerIn, uow: UowDep, institution: InstitutionDep, response: Response
+    principal: Registrar, body: TrustedIssuerIn, uow: UowDep, institution: InstitutionDep, response: Response
 ) -> TrustedIssuerOut:
     """Trust an issuer (a DID or an https URL): its credentials then verify without the
-    'not in the registry' warning."""
+    'not in the registry' warning. Registrars."""
     done = trust.trust_issuer(
-        uow, institution=institution, issuer=body.issuer, name=body.name, note=body.note, actor=ACTOR
+        uow,
+        institution=institution,
+        issuer=body.issuer,
+        name=body.name,
+        note=body.note,
+        actor=principal.actor,
     )
     if not done.created:
         response.status_code = status.HTTP_200_OK
@@ -165,10 +170,11 @@ def add_trusted_issuer(
     responses={404: {"description": "The issuer is not in the registry"}},
 )
 def remove_trusted_issuer(
+    principal: Registrar,
     uow: UowDep,
     institution: InstitutionDep,
     issuer: Annotated[str, Query(description="the issuer's id (a DID or an https URL)")],
 ) -> Response:
-    """Stop trusting an issuer."""
-    trust.distrust_issuer(uow, institution=institution, issuer=issuer, actor=ACTOR)
+    """Stop trusting an issuer. Registrars."""
+    trust.distrust_issuer(uow, institution=institution, issuer=issuer, actor=principal.actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
