@@ -80,11 +80,12 @@ def verify_data(
 
 
 def verdict(report: Report) -> str:
-    """valid, invalid (a check failed) or unknown (no check failed, one could not be decided)."""
+    """valid; invalid when a required check failed (whatever else could not be checked);
+    undecided when none failed but one could not be made (e.g. a status list out of reach)."""
     if report.verified:
         return "valid"
-    decided = all(c.passed is not None for c in report.checks if c.level == "error")
-    return "invalid" if decided or not report.checks else "unknown"
+    failed = any(c.passed is False for c in report.checks if c.level == "error")
+    return "invalid" if failed or not report.checks else "undecided"
 
 
 def own_public_id(settings: Settings, report: Report) -> str | None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.credentials.verifier import Check, Report, issuer_id
-from credstack.services.verify_requests import Verification
+from credstack.services.verify_requests import Verification, verdict
 
 CHECK_LABELS = {
     "parse": "Reading the credential",
@@ -173,12 +173,9 @@ def summary(document: dict[str, Any] | None, recorded_learner: str | None = None
 
 
 def verdict_outcome(report: Report) -> str:
-    """valid; invalid when a required check failed (whatever else could not be checked);
-    undecided when none failed but one could not be made (e.g. a status list out of reach)."""
-    if report.verified:
-        return "valid"
-    failed = any(c.passed is False for c in report.checks if c.level == "error")
-    return "invalid" if failed or not report.checks else "undecided"
+    """The verdict the page shows, by the same rule as the verifications counted
+    (services/verify_requests.verdict)."""
+    return verdict(report)
 
 
 def verify_view(found: Verification) -> VerifyView:
