@@ -106,6 +106,8 @@ def verify_url(
     url: str,
     fragment_keys: bool = False,
     transport: httpx.BaseTransport | None = None,
+    channel: str = "verify",
+    verifier_email: str | None = None,
 ) -> Verification:
     """Verify the credential at ``url``: from the store when it is ours, else fetched if allowed."""
     url = url.strip()
@@ -118,8 +120,9 @@ def verify_url(
         report.add("parse", "error", False, f"not fetched: {exc}")
         return Verification(report, url)
     return verify_data(
-        uow, settings=settings, institution=institution, data=data, source=url, fragment_keys=fragment_keys
-    )
+        uow, settings=settings, institution=institution, data=data, source=url, fragment_keys=fragment_keys,
+        channel=channel, verifier_email=verifier_email,
+    )  # fmt: skip
 
 
 def own_credential(

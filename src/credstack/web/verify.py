@@ -17,7 +17,7 @@ from credstack.services.remote import MAX_BYTES
 from credstack.services.unit_of_work import UnitOfWork
 from credstack.services.verify_requests import Verification, verify_data, verify_url
 from credstack.web.authz import RegistrarDep
-from credstack.web.session import CsrfDep
+from credstack.web.session import CsrfDep, WebPrincipalDep
 from credstack.web.verify_view import verify_view
 from credstack.web.views import PageRoute, ProfileDep, render
 
@@ -51,12 +51,20 @@ def _is_link(text: str) -> bool:
 
 @pages.get("/verify", name="verify")
 def verify_page(
-    request: Request, uow: UowDep, settings: SettingsDep, institution: ProfileDep, url: str = ""
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    institution: ProfileDep,
+    viewer: WebPrincipalDep,
+    url: str = "",
 ) -> HTMLResponse:
     """The form; with ``?url=`` the verdict on the credential at that address."""
     if not url.strip():
         return _verify_page(request, institution)
-    found = verify_url(uow, settings=settings, institution=institution, url=url)
+    email = viewer.email if viewer else None
+    found = verify_url(
+        uow, settings=settings, institution=institution, url=url, channel="page", verifier_email=email
+    )
     return _verify_page(request, institution, found, url=url.strip())
 
 
@@ -66,22 +74,43 @@ def verify_submitted(
     uow: UowDep,
     settings: SettingsDep,
     institution: ProfileDep,
+    viewer: WebPrincipalDep,
     file: Annotated[UploadFile | None, File()] = None,
     text: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """The verdict on an uploaded file, a pasted credential or a URL (the first one given)."""
     data = file.file.read(MAX_BYTES + 1) if file is not None and file.filename else b""
+    # counted for the engagement metrics, with the employer when a partner's contact is signed in
+    email = viewer.email if viewer else None
     if data.strip():
         found = verify_data(
-            uow, settings=settings, institution=institution, data=data, source=file.filename if file else None
+            uow,
+            settings=settings,
+            institution=institution,
+            data=data,
+            source=file.filename if file else None,
+            channel="page",
+            verifier_email=email,
         )
     elif _is_link(text):  # a credential's or a share link's address pasted in the text box
-        found = verify_url(uow, settings=settings, institution=institution, url=text)
+        found = verify_url(
+            uow, settings=settings, institution=institution, url=text, channel="page", verifier_email=email
+        )
     elif text.strip():
-        found = verify_data(uow, settings=settings, institution=institution, data=text.encode(), source=None)
+        found = verify_data(
+            uow,
+            settings=settings,
+            institution=institution,
+            data=text.encode(),
+            source=None,
+            channel="page",
+            verifier_email=email,
+        )
     elif url.strip():
-        found = verify_url(uow, settings=settings, institution=institution, url=url)
+        found = verify_url(
+            uow, settings=settings, institution=institution, url=url, channel="page", verifier_email=email
+        )
     else:
         return _verify_page(request, institution, None, 422, form_error=NOTHING, text=text)
     return _verify_page(request, institution, found, text=text, url=url.strip())

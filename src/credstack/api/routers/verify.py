@@ -121,8 +121,9 @@ def verify(
     Always 200 with the report: ``verified`` and every check with its level and message."""
     if given.url is not None:
         found = verify_url(
-            uow, settings=settings, institution=institution, url=given.url, fragment_keys=fragment_keys
-        )
+            uow, settings=settings, institution=institution, url=given.url, fragment_keys=fragment_keys,
+            channel="api",
+        )  # fmt: skip
     else:
         found = verify_data(
             uow,
@@ -131,6 +132,7 @@ def verify(
             data=given.data,
             source=given.filename,
             fragment_keys=fragment_keys,
+            channel="api",
         )
     return ReportOut.of(found.report)
 
