@@ -29,6 +29,7 @@ PREFIXES = ("/api/v1/",)  # the API surfaces under review (the Open Badges API j
 
 PUBLIC = "public"  # anyone, without a token
 ANYONE = frozenset(Role)  # any signed-in user
+ADMINS_ONLY: frozenset[Role] = frozenset()  # no role but administrator (who holds every role)
 D, B, S, R, L, E = (Role.DESIGNER, Role.BOARD, Role.ASSESSOR, Role.REGISTRAR, Role.LEARNER, Role.EMPLOYER)
 
 # (method, path) -> who is allowed: PUBLIC, or the roles (an administrator holds every role)
@@ -116,6 +117,61 @@ ACCESS: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/mentorships/{public_id}"): frozenset({D, R, E, L}),
     ("POST", "/api/v1/mentorships/{public_id}/sign-off"): frozenset({E}),
     ("GET", "/api/v1/mentorships/{public_id}/evidence"): frozenset({D, R, E, L}),
+    # outcome records: registrars (reading hires too: the service asks the write scope of both);
+    # sponsored cohorts for registrars, board members and their sponsor; case portfolios public
+    ("POST", "/api/v1/outcomes/imports/{kind}"): frozenset({R}),
+    ("GET", "/api/v1/outcomes/sponsored-cohorts"): frozenset({R, B, E}),
+    ("GET", "/api/v1/outcomes/hires"): frozenset({R}),
+    ("POST", "/api/v1/outcomes/hires"): frozenset({R}),
+    ("POST", "/api/v1/outcomes/hires/{hire_id}/ratings"): frozenset({R}),
+    ("POST", "/api/v1/outcomes/case-studies"): frozenset({R}),
+    ("GET", "/api/v1/achievements/{achievement_id}/case-studies"): PUBLIC,
+    # a learner's own demographic groups and case-study consent
+    ("GET", "/api/v1/me/demographics"): frozenset({L}),
+    ("PUT", "/api/v1/me/demographics/{attribute}"): frozenset({L}),
+    ("DELETE", "/api/v1/me/demographics/{attribute}"): frozenset({L}),
+    ("GET", "/api/v1/me/case-studies"): frozenset({L}),
+    ("POST", "/api/v1/me/case-studies/{case_id}/{decision}"): frozenset({L}),
+    # analytics: registrars and board members; employers employment and ROI of their own cohorts
+    ("GET", "/api/v1/analytics/progression"): frozenset({R, B}),
+    ("GET", "/api/v1/analytics/velocity"): frozenset({R, B}),
+    ("GET", "/api/v1/analytics/employment"): frozenset({R, B, E}),
+    ("GET", "/api/v1/analytics/roi"): frozenset({R, B, E}),
+    ("GET", "/api/v1/analytics/equity"): frozenset({R, B}),
+    ("GET", "/api/v1/analytics/engagement"): frozenset({R, B}),
+    # pricing: price models public; designers and registrars keep prices and discounts
+    ("GET", "/api/v1/pricing/models"): PUBLIC,
+    ("PUT", "/api/v1/pricing/models/{code}"): frozenset({D, R}),
+    ("GET", "/api/v1/pricing/discounts"): frozenset({D, R}),
+    ("PUT", "/api/v1/pricing/discounts/{code}"): frozenset({D, R}),
+    # orders: a learner quotes, orders, reads, places and cancels their own; registrars everything
+    ("GET", "/api/v1/learners/{email}/quote"): frozenset({L, R}),
+    ("POST", "/api/v1/orders"): frozenset({L, R}),
+    ("GET", "/api/v1/orders"): frozenset({R}),
+    ("GET", "/api/v1/orders/{order_id}"): frozenset({L, R}),
+    ("POST", "/api/v1/orders/{order_id}/status"): frozenset({L, R}),
+    # the registrar's records: transcripts (a learner their own) and the student-records export
+    ("GET", "/api/v1/registrar/learners/{email}/transcript"): frozenset({L, R}),
+    ("GET", "/api/v1/registrar/learners/{email}/transcript.pdf"): frozenset({L, R}),
+    ("GET", "/api/v1/registrar/learners/{email}/transcript.clr"): frozenset({L, R}),
+    ("GET", "/api/v1/registrar/records.csv"): frozenset({R}),
+    # learning resources: reading public; curriculum designers edit
+    ("GET", "/api/v1/resources"): PUBLIC,
+    ("POST", "/api/v1/resources"): frozenset({D}),
+    ("POST", "/api/v1/resources/import"): frozenset({D}),
+    ("GET", "/api/v1/resources/{resource_id}"): PUBLIC,
+    ("PUT", "/api/v1/resources/{resource_id}"): frozenset({D}),
+    ("DELETE", "/api/v1/resources/{resource_id}"): frozenset({D}),
+    # the wallet: a learner's own credentials and share links; an employer what was shared with them
+    ("GET", "/api/v1/wallet/credentials"): frozenset({L}),
+    ("POST", "/api/v1/wallet/credentials/{public_id}/shares"): frozenset({L}),
+    ("GET", "/api/v1/wallet/credentials/{public_id}/shares"): frozenset({L}),
+    ("DELETE", "/api/v1/shares/{share_id}"): frozenset({L}),
+    ("GET", "/api/v1/shared"): frozenset({E}),
+    # invitations: administrators only
+    ("GET", "/api/v1/invitations"): ADMINS_ONLY,
+    ("POST", "/api/v1/invitations"): ADMINS_ONLY,
+    ("POST", "/api/v1/invitations/{invitation_id}/revoke"): ADMINS_ONLY,
 }
 
 CALLERS: tuple[Role | None, ...] = (None, *Role)  # None: no token
@@ -169,6 +225,10 @@ def matrix(
     here, uow = institution_from_settings(settings), UnitOfWork(engine)
     tokens = {role: bearer(uow, here, email_of(role), role.value) for role in Role}
     with TestClient(create_app(settings, engine=engine)) as client:
+        # the employer speaks for a sponsor: their analytics are their own cohorts, not a refusal
+        sponsor = {"name": "Matrix Sponsor", "contact_email": email_of(Role.EMPLOYER)}
+        added = client.post("/api/v1/partners", headers=tokens[Role.REGISTRAR], json=sponsor)
+        assert added.status_code == 201, added.text
         yield client, tokens
     engine.dispose()
 
@@ -211,7 +271,8 @@ def test_each_caller_is_allowed_or_refused_as_the_table_says(
 def test_a_token_without_the_scope_is_refused(
     matrix: tuple[TestClient, dict[Role, dict[str, str]]],
 ) -> None:
-    """A registrar's read-only token reads awards but cannot issue one."""
+    """A registrar's read-only token reads awards but cannot issue one; a learner's write-only token
+    cannot make a share link (it reads the credential first)."""
     client = matrix[0]
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     uow = UnitOfWork(client.app.state.engine)  # type: ignore[attr-defined]
@@ -222,6 +283,12 @@ def test_a_token_without_the_scope_is_refused(
     refused = client.post("/api/v1/awards", headers=reader, json={})
     assert refused.status_code == 403 and "scope 'issue'" in refused.json()["detail"]
     assert refused.headers["content-type"] == "application/problem+json"
+    # a share link is made after reading the credential: a write-only token is refused at the gate
+    writer = bearer(
+        uow, institution_from_settings(settings), "writer@matrix.test", "learner", scopes=("write",)
+    )
+    share = client.post("/api/v1/wallet/credentials/x/shares", headers=writer, json={})
+    assert share.status_code == 403 and "scope 'read'" in share.json()["detail"]
 
 
 # ---- a learner never reads another learner's records (SQLite and PostgreSQL) -------------------

@@ -8,10 +8,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, UowDep
+from credstack.domain.identity import Principal, Role
 from credstack.services import analytics as an
 
 router = APIRouter(tags=["analytics"])
+
+Analyst = Annotated[Principal, allow(*an.ANALYSTS, scope="read")]
+OutcomeReader = Annotated[Principal, allow(*an.ANALYSTS, Role.EMPLOYER, scope="read")]
+"""Employment and ROI: analysts, and an employer for the cohorts their organisation sponsors
+(the service narrows the filter to them)."""
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -45,7 +52,7 @@ def _context(ctx: an.Context) -> dict[str, Any]:
 
 @router.get("/analytics/progression", responses=GUARDED, summary="Transition matrix and funnel")
 def progression(
-    uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, flt: FilterDep
+    uow: UowDep, institution: InstitutionDep, principal: Analyst, flt: FilterDep
 ) -> dict[str, Any]:
     r = an.progression(uow, institution=institution, principal=principal, flt=flt)
     return {**_context(r.context), "matrix": r.matrix.as_json(), "funnel": r.funnel.as_json()}
@@ -55,7 +62,7 @@ def progression(
 def velocity(
     uow: UowDep,
     institution: InstitutionDep,
-    principal: PrincipalDep,
+    principal: Analyst,
     flt: FilterDep,
     withdrawal: str = "censored",
     split: str = "",
@@ -68,7 +75,7 @@ def velocity(
 
 @router.get("/analytics/employment", responses=GUARDED, summary="Hire rate, time to hire, ratings, retention")
 def employment(
-    uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, flt: FilterDep
+    uow: UowDep, institution: InstitutionDep, principal: OutcomeReader, flt: FilterDep
 ) -> dict[str, Any]:
     r = an.employment(uow, institution=institution, principal=principal, flt=flt)
     return {
@@ -79,7 +86,7 @@ def employment(
 
 
 @router.get("/analytics/roi", responses=GUARDED, summary="Employer ROI per sponsored cohort")
-def roi(uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, flt: FilterDep) -> dict[str, Any]:
+def roi(uow: UowDep, institution: InstitutionDep, principal: OutcomeReader, flt: FilterDep) -> dict[str, Any]:
     r = an.roi(uow, institution=institution, principal=principal, flt=flt)
     return {
         **_context(r.context),
@@ -92,7 +99,7 @@ def roi(uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, flt: 
 def equity(
     uow: UowDep,
     institution: InstitutionDep,
-    principal: PrincipalDep,
+    principal: Analyst,
     flt: FilterDep,
     attribute: str = "",
     comparison: str = "",
@@ -114,7 +121,7 @@ def equity(
 
 @router.get("/analytics/engagement", responses=GUARDED, summary="Employer engagement counts")
 def engagement(
-    uow: UowDep, institution: InstitutionDep, principal: PrincipalDep, flt: FilterDep
+    uow: UowDep, institution: InstitutionDep, principal: Analyst, flt: FilterDep
 ) -> dict[str, Any]:
     r = an.engagement(uow, institution=institution, principal=principal, flt=flt)
     return {**_context(r.context), "counts": r.counts}

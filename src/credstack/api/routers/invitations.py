@@ -4,18 +4,21 @@ withdraws pending ones. The link (it holds the secret) is returned once, by the 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.domain.identity import Principal, Role
 from credstack.services import invitations as service
 from credstack.services.mail import mailer_from_settings
 from credstack.store.invitations import StoredInvitation
 
 router = APIRouter(tags=["users"])
+
+Admin = Annotated[Principal, allow(Role.ADMIN, scope="admin")]
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -47,10 +50,6 @@ class IssuedInvitationOut(InvitationOut):
     link: str = Field(description="the invitation link, shown this once (only its hash is kept)")
 
 
-def _admin(principal: Principal) -> None:
-    principal.require(Role.ADMIN, scope="admin")
-
-
 def _out(inv: StoredInvitation) -> dict[str, object]:
     return {
         "id": inv.id, "email": inv.email, "name": inv.name, "roles": list(inv.roles),
@@ -69,13 +68,12 @@ def _out(inv: StoredInvitation) -> dict[str, object]:
 )
 def create_invitation(
     body: InvitationIn,
-    principal: PrincipalDep,
+    principal: Admin,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,
 ) -> IssuedInvitationOut:
     """Invite a person by email link: the link is mailed (an integration point) and returned once."""
-    _admin(principal)
     issued = service.invite(
         uow, institution=institution, base_url=settings.base_url, email=body.email, name=body.name,
         roles=[r.value for r in body.roles], actor=principal.actor, days=body.days or settings.invitation_days,
@@ -85,11 +83,8 @@ def create_invitation(
 
 
 @router.get("/invitations", responses=REFUSALS)
-def list_invitations(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
-) -> list[InvitationOut]:
+def list_invitations(principal: Admin, uow: UowDep, institution: InstitutionDep) -> list[InvitationOut]:
     """Every invitation here, newest first, with its state (never its link)."""
-    _admin(principal)
     return [InvitationOut.model_validate(_out(i)) for i in service.invitations(uow, institution=institution)]
 
 
@@ -98,9 +93,8 @@ def list_invitations(
     responses={**REFUSALS, 404: {"description": "No such invitation"}, 409: {"description": "Already used"}},
 )
 def revoke_invitation(
-    invitation_id: int, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    invitation_id: int, principal: Admin, uow: UowDep, institution: InstitutionDep
 ) -> InvitationOut:
     """Withdraw a pending invitation: its link stops working."""
-    _admin(principal)
     found = service.revoke(uow, institution=institution, invitation_id=invitation_id, actor=principal.actor)
     return InvitationOut.model_validate(_out(found))

@@ -11,12 +11,21 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, Field
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, UowDep
 from credstack.api.uploads import UploadDep
+from credstack.domain.identity import Principal, Role
 from credstack.domain.outcomes import CaseStudy, Hire, Rating, RatingKind
 from credstack.services import outcomes as service
 
 router = APIRouter(tags=["outcomes"])
+
+Recorder = Annotated[Principal, allow(*service.RECORDERS, scope=service.SCOPE)]
+"""Outcome records, read or written: the service asks the same role and scope of both."""
+CohortReader = Annotated[Principal, allow(Role.REGISTRAR, Role.BOARD, Role.EMPLOYER, scope="read")]
+"""Registrars and board members see every sponsored cohort; an employer its own (the service filters)."""
+Learner = Annotated[Principal, allow(Role.LEARNER, scope="write")]
+LearnerReader = Annotated[Principal, allow(Role.LEARNER, scope="read")]
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -122,8 +131,8 @@ class MyCaseOut(CaseOut):
 @router.post("/outcomes/imports/{kind}", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def import_file(
     kind: Kind,
+    principal: Recorder,  # before the upload: the gate answers before the file is read
     upload: UploadDep,
-    principal: PrincipalDep,
     uow: UowDep,
     institution: InstitutionDep,
     cohort_code: Annotated[
@@ -141,7 +150,7 @@ def import_file(
 
 
 @router.get("/outcomes/sponsored-cohorts", responses=GUARDED)
-def list_cohorts(principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> list[CohortOut]:
+def list_cohorts(principal: CohortReader, uow: UowDep, institution: InstitutionDep) -> list[CohortOut]:
     """Sponsored cohorts: all for registrars and board members; an employer sees its own."""
     found = service.sponsored_cohorts(uow, institution=institution, principal=principal)
     return [CohortOut(**service.cohort_json(c)) for c in found]
@@ -149,7 +158,7 @@ def list_cohorts(principal: PrincipalDep, uow: UowDep, institution: InstitutionD
 
 @router.get("/outcomes/hires", responses=GUARDED)
 def list_hires(
-    principal: PrincipalDep,
+    principal: Recorder,
     uow: UowDep,
     institution: InstitutionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -162,7 +171,7 @@ def list_hires(
 
 
 @router.post("/outcomes/hires", status_code=status.HTTP_201_CREATED, responses=GUARDED)
-def add_hire(body: HireIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> HireOut:
+def add_hire(body: HireIn, principal: Recorder, uow: UowDep, institution: InstitutionDep) -> HireOut:
     """Record a hire (or change the one of the same learner, employer and date)."""
     hire = Hire(
         body.email.strip().lower(),
@@ -182,7 +191,7 @@ def add_hire(body: HireIn, principal: PrincipalDep, uow: UowDep, institution: In
 def rate_hire(
     hire_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: RatingIn,
-    principal: PrincipalDep,
+    principal: Recorder,
     uow: UowDep,
     institution: InstitutionDep,
 ) -> HireOut:
@@ -195,7 +204,7 @@ def rate_hire(
 
 
 @router.get("/me/demographics", responses=GUARDED)
-def my_demographics(principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> dict[str, str]:
+def my_demographics(principal: LearnerReader, uow: UowDep, institution: InstitutionDep) -> dict[str, str]:
     """The groups you (a learner) consented to give, by attribute."""
     return service.my_demographics(uow, institution=institution, principal=principal)
 
@@ -204,7 +213,7 @@ def my_demographics(principal: PrincipalDep, uow: UowDep, institution: Instituti
 def give_demographic(
     attribute: Annotated[str, Path(min_length=1, max_length=40)],
     body: DemographicIn,
-    principal: PrincipalDep,
+    principal: Learner,
     uow: UowDep,
     institution: InstitutionDep,
 ) -> dict[str, str]:
@@ -219,7 +228,7 @@ def give_demographic(
 @router.delete("/me/demographics/{attribute}", responses=GUARDED)
 def withdraw_demographic(
     attribute: Annotated[str, Path(min_length=1, max_length=40)],
-    principal: PrincipalDep,
+    principal: Learner,
     uow: UowDep,
     institution: InstitutionDep,
 ) -> dict[str, str]:
@@ -229,7 +238,7 @@ def withdraw_demographic(
 
 
 @router.post("/outcomes/case-studies", status_code=status.HTTP_201_CREATED, responses=GUARDED)
-def add_case(body: CaseIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> MyCaseOut:
+def add_case(body: CaseIn, principal: Recorder, uow: UowDep, institution: InstitutionDep) -> MyCaseOut:
     """Record a case study of a holder's workplace task; it is published only once the holder consents."""
     case = CaseStudy(
         body.achievement,
@@ -245,7 +254,7 @@ def add_case(body: CaseIn, principal: PrincipalDep, uow: UowDep, institution: In
 
 
 @router.get("/me/case-studies", responses=GUARDED)
-def my_cases(principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> list[MyCaseOut]:
+def my_cases(principal: LearnerReader, uow: UowDep, institution: InstitutionDep) -> list[MyCaseOut]:
     """Case studies about you, published or not."""
     found = service.my_case_studies(uow, institution=institution, principal=principal)
     return [MyCaseOut(**service.case_json(c, private=True)) for c in found]
@@ -255,7 +264,7 @@ def my_cases(principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) 
 def consent_case(
     case_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     decision: Literal["consent", "withdraw"],
-    principal: PrincipalDep,
+    principal: Learner,
     uow: UowDep,
     institution: InstitutionDep,
 ) -> MyCaseOut:

@@ -13,11 +13,21 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, UowDep
+from credstack.domain.identity import Principal, Role
 from credstack.domain.pricing import Discount, ModelKind, PriceModel, Tier
 from credstack.services import orders, pricing
 
 router = APIRouter(tags=["pricing and orders"])
+
+PriceKeeper = Annotated[Principal, allow(*pricing.MANAGERS, scope="write")]
+PriceReader = Annotated[Principal, allow(*pricing.MANAGERS, scope="read")]
+Buyer = Annotated[Principal, allow(Role.LEARNER, Role.REGISTRAR, scope="write")]
+"""A learner orders (and places or cancels) for themself; a registrar for anyone (the service decides)."""
+OrderReader = Annotated[Principal, allow(Role.LEARNER, Role.REGISTRAR, scope="read")]
+"""A learner reads their own quote and orders; a registrar anyone's (the route or service checks)."""
+Ledger = Annotated[Principal, allow(Role.REGISTRAR, scope="read")]
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -110,7 +120,7 @@ def list_models(uow: UowDep, institution: InstitutionDep) -> list[dict[str, Any]
 
 @router.put("/pricing/models/{code}", responses=GUARDED)
 def save_model(
-    code: str, body: ModelIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    code: str, body: ModelIn, principal: PriceKeeper, uow: UowDep, institution: InstitutionDep
 ) -> dict[str, Any]:
     """Add or change a price model."""
     saved = pricing.save_model(uow, institution=institution, principal=principal, model=body.model(code))
@@ -118,7 +128,7 @@ def save_model(
 
 
 @router.get("/pricing/discounts", responses=GUARDED)
-def list_discounts(principal: PrincipalDep, uow: UowDep, institution: InstitutionDep) -> list[dict[str, Any]]:
+def list_discounts(principal: PriceReader, uow: UowDep, institution: InstitutionDep) -> list[dict[str, Any]]:
     """Every discount with its promo code (those who keep prices)."""
     return [
         pricing.discount_json(d) for d in pricing.discounts(uow, institution=institution, principal=principal)
@@ -127,7 +137,7 @@ def list_discounts(principal: PrincipalDep, uow: UowDep, institution: Institutio
 
 @router.put("/pricing/discounts/{code}", responses=GUARDED)
 def save_discount(
-    code: str, body: DiscountIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    code: str, body: DiscountIn, principal: PriceKeeper, uow: UowDep, institution: InstitutionDep
 ) -> dict[str, Any]:
     """Add or change a discount."""
     saved = pricing.save_discount(
@@ -141,7 +151,7 @@ def save_discount(
 )
 def quote(
     email: str,
-    principal: PrincipalDep,
+    principal: OrderReader,
     uow: UowDep,
     institution: InstitutionDep,
     pathway: str,
@@ -160,9 +170,7 @@ def quote(
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED, responses=GUARDED)
-def place_order(
-    body: OrderIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
-) -> dict[str, Any]:
+def place_order(body: OrderIn, principal: Buyer, uow: UowDep, institution: InstitutionDep) -> dict[str, Any]:
     """Order one option of the learner's quote (priced again now)."""
     placed = orders.place_order(
         uow, institution=institution, principal=principal, learner_email=body.learner, pathway_code=body.pathway,
@@ -174,7 +182,7 @@ def place_order(
 
 @router.get("/orders", responses=GUARDED)
 def ledger(
-    principal: PrincipalDep,
+    principal: Ledger,
     uow: UowDep,
     institution: InstitutionDep,
     status_: Annotated[OrderStatusName | None, Query(alias="status")] = None,
@@ -193,7 +201,7 @@ def ledger(
 
 @router.get("/orders/{order_id}", responses={**GUARDED, 404: {"description": "No such order"}})
 def get_order(
-    order_id: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    order_id: str, principal: OrderReader, uow: UowDep, institution: InstitutionDep
 ) -> dict[str, Any]:
     """One order with its lines and status history (its learner, or a registrar)."""
     return orders.order_json(
@@ -206,7 +214,7 @@ def get_order(
     responses={**GUARDED, 409: {"description": "The order's status does not allow this change"}},
 )
 def change_status(
-    order_id: str, body: StatusIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    order_id: str, body: StatusIn, principal: Buyer, uow: UowDep, institution: InstitutionDep
 ) -> dict[str, Any]:
     """Place a quoted order, record a payment (the manual provider), cancel or refund."""
     after = orders.change_status(

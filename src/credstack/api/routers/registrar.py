@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.access import AwardReader, RegistrarReader
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.services import records_export
 from credstack.services.transcript_pdf import transcript_pdf
 from credstack.services.transcripts import (
@@ -22,6 +23,8 @@ from credstack.services.transcripts import (
 
 router = APIRouter(tags=["registrar"])
 
+TranscriptReader = AwardReader  # a registrar reads anyone's; a learner only their own (checked below)
+
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
     403: {"description": "Your roles do not allow this"},
@@ -31,7 +34,7 @@ GUARDED: dict[int | str, dict[str, Any]] = {
 
 @router.get("/registrar/learners/{email}/transcript", responses=GUARDED)
 def get_transcript(
-    email: str, principal: PrincipalDep, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
+    email: str, principal: TranscriptReader, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
 ) -> dict[str, Any]:
     """Every micro-credential, stacked award and transfer credit with credits, equivalents and
     status (revoked and suspended ones count toward nothing), the totals and the degree credit."""
@@ -45,7 +48,7 @@ def get_transcript(
     response_class=Response,
 )
 def get_transcript_pdf(
-    email: str, principal: PrincipalDep, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
+    email: str, principal: TranscriptReader, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
 ) -> Response:
     require_transcript_access(principal, email)
     record = transcript(uow, institution=institution, settings=settings, learner_email=email)
@@ -54,7 +57,7 @@ def get_transcript_pdf(
 
 @router.get("/registrar/learners/{email}/transcript.clr", responses=GUARDED)
 def get_transcript_clr(
-    email: str, principal: PrincipalDep, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
+    email: str, principal: TranscriptReader, uow: UowDep, settings: SettingsDep, institution: InstitutionDep
 ) -> JSONResponse:
     """The transcript as a signed CLR 2.0 ClrCredential (the credentials in force)."""
     require_transcript_access(principal, email)
@@ -69,7 +72,7 @@ def get_transcript_clr(
     response_class=Response,
 )
 def records_csv(
-    principal: PrincipalDep,
+    principal: RegistrarReader,
     uow: UowDep,
     settings: SettingsDep,
     institution: InstitutionDep,

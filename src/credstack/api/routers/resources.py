@@ -9,13 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, UowDep
 from credstack.api.uploads import UploadDep
+from credstack.domain.identity import Principal
 from credstack.domain.resources import KINDS, ResourceDraft
 from credstack.services import resources as service
 from credstack.store.resources import StoredResource
 
 router = APIRouter(tags=["resources"])
+
+Editor = Annotated[Principal, allow(*service.EDITORS, scope="write")]
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -77,7 +81,7 @@ def list_resources(
 
 @router.post("/resources", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def add_resource(
-    body: ResourceIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    body: ResourceIn, principal: Editor, uow: UowDep, institution: InstitutionDep
 ) -> ResourceOut:
     """Attach a learning resource (curriculum designers and administrators)."""
     return ResourceOut.of(
@@ -87,7 +91,7 @@ def add_resource(
 
 @router.post("/resources/import", status_code=status.HTTP_201_CREATED, responses=GUARDED)
 def import_resources(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, upload: UploadDep
+    principal: Editor, uow: UowDep, institution: InstitutionDep, upload: UploadDep
 ) -> list[ResourceOut]:
     """Add every resource of a CSV (multipart ``file`` or the raw body; columns title, url, kind,
     minutes, provider, achievement, competency, criterion): all or nothing."""
@@ -108,7 +112,7 @@ def get_resource(resource_id: int, uow: UowDep, institution: InstitutionDep) -> 
 
 @router.put("/resources/{resource_id}", responses={**GUARDED, 404: {"description": "No such resource"}})
 def update_resource(
-    resource_id: int, body: ResourceIn, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    resource_id: int, body: ResourceIn, principal: Editor, uow: UowDep, institution: InstitutionDep
 ) -> ResourceOut:
     """Replace a resource's fields."""
     changed = service.update_resource(
@@ -123,7 +127,7 @@ def update_resource(
     responses={**GUARDED, 404: {"description": "No such resource"}},
 )
 def remove_resource(
-    resource_id: int, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    resource_id: int, principal: Editor, uow: UowDep, institution: InstitutionDep
 ) -> Response:
     service.remove_resource(uow, institution=institution, principal=principal, resource_id=resource_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

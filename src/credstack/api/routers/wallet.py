@@ -8,11 +8,12 @@ is answered 404, as if it did not exist.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
-from credstack.api.deps import InstitutionDep, PrincipalDep, SettingsDep, UowDep
+from credstack.api.access import allow
+from credstack.api.deps import InstitutionDep, SettingsDep, UowDep
 from credstack.api.verify_schemas import ReportOut
 from credstack.api.wallet_schemas import (
     NewShareOut,
@@ -22,10 +23,16 @@ from credstack.api.wallet_schemas import (
     WalletCredentialOut,
     new_share_out,
 )
+from credstack.domain.identity import Principal, Role
 from credstack.services import shares, wallet
 from credstack.services.verify_requests import verify_award
 
 router = APIRouter(tags=["wallet"])
+
+Holder = Annotated[Principal, allow(Role.LEARNER, scope="write")]
+HOLDER_READS = allow(Role.LEARNER, scope="read")
+HolderReader = Annotated[Principal, HOLDER_READS]
+Recipient = Annotated[Principal, allow(Role.EMPLOYER, scope="read")]
 
 GUARDED: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"},
@@ -36,7 +43,7 @@ NOT_YOURS: dict[int | str, dict[str, Any]] = {404: {"description": "No such cred
 
 @router.get("/wallet/credentials", responses=GUARDED)
 def wallet_credentials(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
+    principal: HolderReader, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
 ) -> list[WalletCredentialOut]:
     """Your credentials (a learner's token), newest first, with their status and downloads."""
     entries = wallet.wallet(uow, institution=institution, principal=principal)
@@ -46,6 +53,7 @@ def wallet_credentials(
 @router.post(
     "/wallet/credentials/{public_id}/shares",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[HOLDER_READS],  # the link is made after reading the credential: both scopes
     responses={
         **GUARDED, **NOT_YOURS,
         422: {"description": "Invalid expiry or recipient; each error names its field; nothing was made"},
@@ -54,7 +62,7 @@ def wallet_credentials(
 def create_share(
     public_id: str,
     body: ShareIn,
-    principal: PrincipalDep,
+    principal: Holder,
     uow: UowDep,
     institution: InstitutionDep,
     settings: SettingsDep,
@@ -69,7 +77,7 @@ def create_share(
 
 @router.get("/wallet/credentials/{public_id}/shares", responses={**GUARDED, **NOT_YOURS})
 def list_shares(
-    public_id: str, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
+    public_id: str, principal: HolderReader, uow: UowDep, institution: InstitutionDep
 ) -> list[ShareOut]:
     """Every link to one of your credentials (working, expired and revoked), newest first."""
     found = shares.shares_of(uow, institution=institution, principal=principal, public_id=public_id)
@@ -80,9 +88,7 @@ def list_shares(
 @router.delete(
     "/shares/{share_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**GUARDED, **NOT_YOURS}
 )
-def revoke_share(
-    share_id: int, principal: PrincipalDep, uow: UowDep, institution: InstitutionDep
-) -> Response:
+def revoke_share(share_id: int, principal: Holder, uow: UowDep, institution: InstitutionDep) -> Response:
     """Revoke one of your links at once: it shows nothing from now on (again: no change)."""
     shares.revoke_share(uow, institution=institution, principal=principal, share_id=share_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -90,7 +96,7 @@ def revoke_share(
 
 @router.get("/shared", responses=GUARDED)
 def shared_with_me(
-    principal: PrincipalDep, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
+    principal: Recipient, uow: UowDep, institution: InstitutionDep, settings: SettingsDep
 ) -> list[SharedOut]:
     """The credentials shared with you (an employer's token): working links made for your email,
     each verified now."""
