@@ -29,7 +29,7 @@ from credstack.store import tables as t
 AS_OF = date(2026, 1, 1)
 JAN = date(2025, 1, 1)
 JUL = date(2025, 7, 1)
-PARTNER_EMAIL = "hr@acme.example"
+PARTNER_EMAIL = "boss@acme.example"  # the employer account is Acme's contact
 
 
 def _at(day: date) -> datetime:

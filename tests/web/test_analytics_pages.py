@@ -28,7 +28,7 @@ USERS = {
     "board@example.edu": "governance-board",
     "learner@example.edu": "learner",
     "assessor@example.edu": "assessor",
-    "boss@acme.example": "employer",  # Acme's contact is hr@acme.example: same organisation
+    "boss@acme.example": "employer",  # Acme's contact
     "nobody@elsewhere.example": "employer",  # no partner of theirs
 }
 HASH = PasswordHasher().hash(PASSWORD)

@@ -473,26 +473,23 @@ def rate_hire(
 def hires(
     uow: UnitOfWork, *, institution: Institution, principal: Principal, limit: int = 200
 ) -> list[StoredHire]:
+    principal.require(*RECORDERS, scope="read")
     with uow:
-        institution_id = _recorder(uow, institution, principal)
+        institution_id = _member(uow, institution, principal)
         return uow.outcomes.hires(institution_id, limit=limit)
 
 
 def sponsored_cohorts(
     uow: UnitOfWork, *, institution: Institution, principal: Principal
 ) -> list[StoredCohort]:
-    """Every sponsored cohort for registrars; an employer sees only its own partner's (the partner
-    whose contact email is the employer's)."""
+    """Every sponsored cohort for registrars; an employer sees only those of the partners it speaks
+    for (whose contact it is, or for which it mentors)."""
     with uow:
         institution_id = _member(uow, institution, principal)
         if principal.has(Role.REGISTRAR, Role.BOARD):
             return uow.outcomes.cohorts(institution_id)
         principal.require(Role.EMPLOYER)
-        own = [
-            p.id
-            for p in uow.partners.all(institution_id)
-            if (p.partner.contact_email or "").lower() == principal.email
-        ]
+        own = [p.id for p in uow.partners.speaking_for(institution_id, principal.email)]
         return [c for pid in own for c in uow.outcomes.cohorts(institution_id, partner_id=pid)]
 
 
@@ -657,16 +654,13 @@ def record_verification(
     award_public_id: str | None = None,
     employer_email: str | None = None,
 ) -> None:
-    """Count a verification (engagement metrics); the employer's partner when the verifier is a
-    signed-in employer whose email is a partner's contact."""
+    """Count a verification (engagement metrics), with the partner the signed-in verifier speaks
+    for, if any (store/partners.py ``speaking_for``)."""
     with uow:
         institution_id, _ = ensure_institution(uow, institution)
         partner_id = None
         if employer_email:
-            partner_id = next(
-                (p.id for p in uow.partners.all(institution_id) if (p.partner.contact_email or "").lower() == employer_email.lower()),
-                None,
-            )  # fmt: skip
+            partner_id = next((p.id for p in uow.partners.speaking_for(institution_id, employer_email)), None)
         uow.outcomes.add_verification(
             institution_id, at=_now(), channel=channel, verdict=verdict, award_public_id=award_public_id,
             partner_id=partner_id,

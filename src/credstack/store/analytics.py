@@ -611,19 +611,10 @@ class AnalyticsRepository:
         return [(int(c), int(learner), bool(done)) for c, learner, done in rows]
 
     def partner_slugs_for_email(self, institution_id: int, email: str) -> list[str]:
-        """The partners an employer user speaks for: those whose contact email is theirs or
-        shares its domain."""
-        domain = email.rsplit("@", 1)[-1].lower()
-        rows = self.conn.execute(
-            select(partners.c.slug, partners.c.contact_email).where(
-                partners.c.institution_id == institution_id
-            )
-        ).all()
-        return sorted(
-            slug
-            for slug, contact in rows
-            if contact and (contact.lower() == email.lower() or contact.rsplit("@", 1)[-1].lower() == domain)
-        )
+        """The partners an employer user speaks for (store/partners.py ``speaking_for``)."""
+        from credstack.store.partners import PartnerRepository
+
+        return [p.partner.slug for p in PartnerRepository(self.conn).speaking_for(institution_id, email)]
 
     def engagement(
         self, institution_id: int, *, sponsor: str | None, since: date | None, before: date | None

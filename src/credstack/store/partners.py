@@ -254,6 +254,22 @@ class PartnerRepository:
             )
         ).scalar_one_or_none()
 
+    def speaking_for(self, institution_id: int, email: str) -> list[StoredPartner]:
+        """The partners an employer user speaks for: those whose contact email is theirs, and
+        those the user mentors for. Both are recorded facts; an email's domain alone is not (a
+        shared mail provider would join strangers to an organisation)."""
+        email = email.strip().lower()
+        mentors_for = select(mentorships.c.partner_id).where(func.lower(mentorships.c.mentor_email) == email)
+        rows = self.conn.execute(
+            select(partners)
+            .where(
+                partners.c.institution_id == institution_id,
+                (func.lower(partners.c.contact_email) == email) | partners.c.id.in_(mentors_for),
+            )
+            .order_by(partners.c.slug)
+        )
+        return [_partner(r) for r in rows]
+
     # ---- mentorships ---------------------------------------------------------------------
     def add_mentorship(
         self,

@@ -21,6 +21,7 @@ from credstack.services import outcomes as service
 router = APIRouter(tags=["outcomes"])
 
 Recorder = Annotated[Principal, allow(*service.RECORDERS, scope=service.SCOPE)]
+RecorderReader = Annotated[Principal, allow(*service.RECORDERS, scope="read")]
 """Outcome records, read or written: the service asks the same role and scope of both."""
 CohortReader = Annotated[Principal, allow(Role.REGISTRAR, Role.BOARD, Role.EMPLOYER, scope="read")]
 """Registrars and board members see every sponsored cohort; an employer its own (the service filters)."""
@@ -158,7 +159,7 @@ def list_cohorts(principal: CohortReader, uow: UowDep, institution: InstitutionD
 
 @router.get("/outcomes/hires", responses=GUARDED)
 def list_hires(
-    principal: Recorder,
+    principal: RecorderReader,
     uow: UowDep,
     institution: InstitutionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
