@@ -121,7 +121,10 @@ def test_a_clear_pass_not_sampled_is_decided_and_awarded_with_results_and_eviden
             select(awards.c.credential).where(awards.c.public_id == outcome.award)
         ).scalar_one()
         actions = [
-            r.action for r in conn.execute(select(audit_log.c.action).where(audit_log.c.subject_id == sub))
+            r.action
+            for r in conn.execute(
+                select(audit_log.c.action).where(audit_log.c.subject_id == sub).order_by(audit_log.c.id)
+            )
         ]
     subject = credential["credentialSubject"]
     assert [r["achievedLevel"].rsplit("#", 1)[1] for r in subject["result"]] == [

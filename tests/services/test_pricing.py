@@ -121,7 +121,9 @@ def test_an_order_is_placed_paid_and_refunded_with_its_history(env, engine):
     with engine.connect() as conn:
         actions = [
             r.action
-            for r in conn.execute(select(audit_log.c.action).where(audit_log.c.subject_type == "order"))
+            for r in conn.execute(
+                select(audit_log.c.action).where(audit_log.c.subject_type == "order").order_by(audit_log.c.id)
+            )
         ]
         assert actions == ["order.placed", "order.paid", "order.refunded"]
         assert conn.execute(select(func.count()).select_from(order_events)).scalar_one() == 3

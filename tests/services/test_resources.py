@@ -71,7 +71,9 @@ def count(engine: Engine, table=learning_resources) -> int:  # type: ignore[no-u
 
 def actions(engine: Engine) -> list[str]:
     with engine.connect() as conn:
-        rows = conn.execute(select(audit_log.c.action).where(audit_log.c.action.like("resource.%")))
+        rows = conn.execute(
+            select(audit_log.c.action).where(audit_log.c.action.like("resource.%")).order_by(audit_log.c.id)
+        )
         return [r.action for r in rows]
 
 
