@@ -53,7 +53,8 @@ class ParsedCourse:
     course: Course
 
 
-def _decode(data: str | bytes, source: str) -> str:
+def decode_text(data: str | bytes, source: str) -> str:
+    """The file as text: UTF-8, a byte order mark dropped; otherwise InvalidInput naming the byte."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     try:
@@ -62,7 +63,8 @@ def _decode(data: str | bytes, source: str) -> str:
         raise InvalidInput(Problem(f"byte {exc.start}", "not UTF-8 text"), source=source) from exc
 
 
-def _delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
+    """Comma, or semicolon or tab when the header row uses more of those."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
@@ -150,8 +152,8 @@ def _row(cells: list[str], roles: dict[str, int], line: int, problems: list[Prob
 
 def parse_course_csv(data: str | bytes, *, source: str = "course catalogue") -> list[ParsedCourse]:
     """Every course of the file, or InvalidInput naming each bad line and field."""
-    text = _decode(data, source)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    text = decode_text(data, source)
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     try:
         header = next(reader)
     except StopIteration:

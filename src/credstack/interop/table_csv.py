@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credstack.domain.errors import InvalidInput, Problem
+from credstack.interop.course_csv import decode_text, sniff_delimiter
 
 Parser = Callable[[str], Any]
 """Turns a non-empty cell into its value, or raises ValueError with what is wrong."""
@@ -131,22 +132,6 @@ class Record:
         return f"line {self.line}" + (f" {column}" if column else "")
 
 
-def _decode(data: str | bytes, source: str) -> str:
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(Problem(f"byte {exc.start}", "not UTF-8 text"), source=source) from exc
-
-
-def _delimiter(text_: str) -> str:
-    header = text_.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _header(cells: list[str], spec: TableSpec, source: str) -> tuple[dict[str, int], dict[str, int]]:
     names: dict[str, Col] = {}
     for col in spec.columns:
@@ -196,8 +181,8 @@ def read_rows(
     can add what it finds wrong with the readable ones and report the file whole. A file that
     cannot be read at all (not UTF-8, no header, unknown or missing columns) is InvalidInput."""
     source = source or f"{spec.kind} CSV"
-    content = _decode(data, source)
-    reader = csv.reader(io.StringIO(content), delimiter=_delimiter(content))
+    content = decode_text(data, source)
+    reader = csv.reader(io.StringIO(content), delimiter=sniff_delimiter(content))
     try:
         header = next(reader)
     except StopIteration:
